@@ -1,0 +1,16 @@
+/** Registers `hexd bench ipc` (light: the benchmark itself is imported in the action). */
+import type { Command } from 'commander'
+import { intOption } from '../cli/options.ts'
+
+export function ipcArea(bench: Command): void {
+  bench.command('ipc')
+    .description('round-trip latency p50/p99: raw futex/eventfd/signal, hexd per sync mode (spin off/on), child_process, worker_threads, zeromq')
+    .option('--iters <n>', 'round trips per row', intOption('iters', 100, 10_000_000), 5000)
+    .option('--spin-ns <ns>', 'spin budget for the -spin rows', intOption('spin-ns', 1, 100_000_000), 50_000)
+    .option('--json', 'print one JSON document')
+    .action(async (o: { iters: number; spinNs: number; json?: boolean }) => {
+      const { runIpcBench, formatIpc } = await import('./ipc.ts')
+      const rep = await runIpcBench({ iters: o.iters, spinNs: o.spinNs })
+      process.stdout.write((o.json ? JSON.stringify(rep) : formatIpc(rep)) + '\n')
+    })
+}

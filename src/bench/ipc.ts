@@ -1,0 +1,170 @@
+/**
+ * `hexd bench ipc`: request/response round-trip latency, p50/p99 in µs, all
+ * rows measured in one run on this machine:
+ *   raw-futex | raw-eventfd | raw-signal   two C processes ping-ponging (the floor),
+ *                                          from the hexd-worker executable
+ *   hexd-<sync>[-spin]                     a PING through hexd's region + rings to the
+ *                                          worker process, per sync mode, spin off/on;
+ *                                          responses wake Node's event loop through an
+ *                                          eventfd it polls (signal mode: the waiter thread)
+ *   hexd-<sync>-waiter-thread              the same, woken by the native waiter thread
+ *                                          (sleeping per sync mode) + ThreadSafeFunction
+ *   child_process                          Node child_process IPC (process.send) echo
+ *   worker_threads                         worker_threads postMessage echo
+ *   zeromq                                 zeromq REQ/REP over ipc:// to another process
+ * Each hexd round trip is awaited before the next one is sent (back-to-back load).
+ *
+ * @example
+ * hexd bench ipc --json --iters 5000
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { HexdError } from '../errors.ts'
+
+export interface IpcRow { name: string; p50_us: number; p99_us: number; iters: number }
+export interface IpcReport {
+  rows: IpcRow[]
+  ratios: Record<string, number>
+  notes: string[]
+}
+
+function pct(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b)
+  return +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(3)
+}
+function row(name: string, us: number[]): IpcRow {
+  return { name, p50_us: pct(us, 0.5), p99_us: pct(us, 0.99), iters: us.length }
+}
+
+/** Times `iters` awaited round trips after a 10% warm-up. */
+async function timeLoop(iters: number, once: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < Math.ceil(iters / 10); i++) await once()
+  const us: number[] = []
+  for (let i = 0; i < iters; i++) {
+    const t0 = process.hrtime.bigint()
+    await once()
+    us.push(Number(process.hrtime.bigint() - t0) / 1000)
+  }
+  return us
+}
+
+async function rawRows(iters: number): Promise<IpcRow[]> {
+  const { workerPath } = await import('../native/addon.ts')
+  const out: IpcRow[] = []
+  for (const mode of ['futex', 'eventfd', 'signal']) {
+    const r = spawnSync(workerPath(), ['--raw-bench', mode, '--iters', String(iters)], { encoding: 'utf8' })
+    if (r.status !== 0) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', `raw ${mode} benchmark failed: ${r.stderr || r.error?.message}`)
+    const j = JSON.parse(r.stdout) as IpcRow
+    out.push({ name: j.name, p50_us: j.p50_us, p99_us: j.p99_us, iters: j.iters })
+  }
+  return out
+}
+
+async function hexdRows(iters: number, spinNs: number): Promise<IpcRow[]> {
+  const { RegionChannel } = await import('../native/region.ts')
+  const { Supervisor } = await import('../native/supervisor.ts')
+  const { chooseSync } = await import('../native/sync.ts')
+  const { loadNative } = await import('../native/addon.ts')
+  const n = loadNative()
+  if (!n.ok) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', n.reason)
+  const { REQ } = await import('../native/protocol.ts')
+  const out: IpcRow[] = []
+  const payload = new Uint8Array(8)
+  for (const sync of ['futex', 'eventfd', 'signal'] as const) {
+    chooseSync(n.addon, sync)
+    const variants: Array<{ spin: number; wake?: 'thread' }> = [{ spin: 0 }, { spin: spinNs }]
+    if (sync !== 'signal') variants.push({ spin: 0, wake: 'thread' })
+    for (const { spin, wake } of variants) {
+      const ch = RegionChannel.create({ stateBytes: 4096, sync, spinNs: spin, wake })
+      const sup = new Supervisor(ch)
+      try {
+        await sup.start()
+        const us = await timeLoop(iters, () => ch.request(REQ.PING, payload))
+        out.push(row(`hexd-${sync}${spin ? '-spin' : ''}${wake ? '-waiter-thread' : ''}`, us))
+      } finally {
+        await sup.stop()
+        ch.close()
+      }
+    }
+  }
+  return out
+}
+
+async function childProcessRow(iters: number): Promise<IpcRow> {
+  const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  let waiting: (() => void) | null = null
+  child.on('message', () => { const w = waiting; waiting = null; w?.() })
+  const us = await timeLoop(iters, () => new Promise<void>((resolve) => { waiting = resolve; child.send(1) }))
+  child.kill()
+  return row('child_process', us)
+}
+
+async function workerThreadsRow(iters: number): Promise<IpcRow> {
+  const w = new Worker("require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))", { eval: true })
+  let waiting: (() => void) | null = null
+  w.on('message', () => { const r = waiting; waiting = null; r?.() })
+  const us = await timeLoop(iters, () => new Promise<void>((resolve) => { waiting = resolve; w.postMessage(1) }))
+  await w.terminate()
+  return row('worker_threads', us)
+}
+
+async function zeromqRow(iters: number): Promise<IpcRow> {
+  const zmqPath = createRequire(import.meta.url).resolve('zeromq')
+  const zmq = await import('zeromq')
+  const endpoint = `ipc://${join(tmpdir(), `hexd-bench-${process.pid}.sock`)}`
+  const script = `const zmq = await import(${JSON.stringify(pathToFileURL(zmqPath).href)});
+    const rep = new zmq.Reply(); await rep.bind(${JSON.stringify(endpoint)}); process.stdout.write('ready\\n');
+    for await (const [m] of rep) await rep.send(m)`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve())
+    child.once('exit', (c) => reject(new Error(`zeromq peer exited with ${c}`)))
+  })
+  const req = new zmq.Request()
+  req.connect(endpoint)
+  const msg = Buffer.alloc(8)
+  const us = await timeLoop(iters, async () => { await req.send(msg); await req.receive() })
+  req.close()
+  child.kill()
+  return row('zeromq', us)
+}
+
+/** Runs every row; returns the report (ratios relative to same-run baselines). */
+export async function runIpcBench(opts: { iters?: number; spinNs?: number } = {}): Promise<IpcReport> {
+  const iters = opts.iters ?? 5000
+  const rows: IpcRow[] = []
+  rows.push(...await rawRows(iters))
+  rows.push(...await hexdRows(iters, opts.spinNs ?? 50_000))
+  rows.push(await childProcessRow(iters))
+  rows.push(await workerThreadsRow(iters))
+  rows.push(await zeromqRow(iters))
+  const by = (n: string): IpcRow => rows.find((r) => r.name === n)!
+  const r3 = (x: number): number => +x.toFixed(3)
+  const ratios: Record<string, number> = {
+    hexd_futex_over_raw_futex_p50: r3(by('hexd-futex').p50_us / by('raw-futex').p50_us),
+    hexd_eventfd_over_raw_eventfd_p50: r3(by('hexd-eventfd').p50_us / by('raw-eventfd').p50_us),
+    hexd_signal_over_raw_signal_p50: r3(by('hexd-signal').p50_us / by('raw-signal').p50_us),
+    hexd_futex_spin_p50_us: by('hexd-futex-spin').p50_us,
+    child_process_over_hexd_futex_spin_p50: r3(by('child_process').p50_us / by('hexd-futex-spin').p50_us),
+    child_process_over_hexd_futex_p50: r3(by('child_process').p50_us / by('hexd-futex').p50_us),
+    zeromq_over_hexd_futex_spin_p50: r3(by('zeromq').p50_us / by('hexd-futex-spin').p50_us),
+  }
+  const notes = [
+    'raw-* are two C processes doing one blocking wake-up each way (no spin); hexd-* add the ring, the frame, the addon call and promise resolution in Node.',
+    'hexd-*-spin: both sides spin for up to spinNs (bounded, yielding) before sleeping.',
+    'hexd-futex / hexd-eventfd: the worker sleeps on the futex / eventfd; its answer wakes Node through an eventfd polled by the event loop. hexd-signal and *-waiter-thread: a native waiter thread sleeps (rt signal / futex / eventfd) and hands over through a ThreadSafeFunction (two wake-ups).',
+  ]
+  return { rows, ratios, notes }
+}
+
+/** Human-readable table (without --json). */
+export function formatIpc(rep: IpcReport): string {
+  const lines = [`${'name'.padEnd(28)} p50 µs     p99 µs`]
+  for (const r of rep.rows) lines.push(`${r.name.padEnd(28)} ${r.p50_us.toFixed(2).padStart(9)} ${r.p99_us.toFixed(2).padStart(10)}`)
+  for (const [k, v] of Object.entries(rep.ratios)) lines.push(`${k}: ${v}`)
+  return lines.join('\n')
+}

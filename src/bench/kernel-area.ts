@@ -1,0 +1,28 @@
+/** Registers `hexd bench kernel` (the benchmark itself is imported in the action). */
+import type { Command } from 'commander'
+import { intOption } from '../cli/options.ts'
+import { printReport } from './print.ts'
+
+export function kernelArea(bench: Command): void {
+  bench.command('kernel')
+    .description('TS reference vs native kernel: cell-updates/s on a whole world of size n (default 256) and a larger one, with and without chunk sleeping')
+    .option('--size <n>', 'world size n', intOption('size', 1, 1024), 256)
+    .option('--ticks <n>', 'ticks per measurement', intOption('ticks', 1, 100000), 20)
+    .option('--warmup <n>', 'ticks run before measuring (lets the world settle)', intOption('warmup', 0, 100000), 0)
+    .option('--seed <n>', 'world seed', intOption('seed', 0, Number.MAX_SAFE_INTEGER), 1)
+    .option('--larger-size <n>', 'also measure this larger world (0 = skip)', intOption('larger-size', 0, 2048), 512)
+    .option('--json', 'print one JSON document')
+    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; json?: boolean }) => {
+      const { runKernelBench } = await import('./kernel.ts')
+      const { runNativeKernel } = await import('./kernel-native.ts')
+      // The TS reference, then the native kernel on the same world and ticks
+      // (native_cups, threads, ratio); then the same for a larger world.
+      const one = async (size: number): Promise<object> => {
+        const r = runKernelBench({ ...o, size })
+        return { ...r, ...await runNativeKernel({ ...o, size }, r) }
+      }
+      const r = await one(o.size)
+      const out = o.largerSize > 0 ? { ...r, larger: await one(o.largerSize) } : r
+      printReport(out, o.json)
+    })
+}

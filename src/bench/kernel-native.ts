@@ -1,0 +1,112 @@
+/**
+ * The native columns of `hexd bench kernel`: the same world (same seed, size,
+ * warm-up, restored from one snapshot) and the same ticks as the TS reference
+ * run in src/bench/kernel.ts, ticked by the native kernel:
+ *   native_cups          one multi-tick request to the kernel (`--compute thread`,
+ *                        one kernel thread per core; the worker commits each tick)
+ *   native_cups_1thread  the same with one kernel thread (per-core figure)
+ *   native_cups_stepped  tick by tick through World.stepAsync like the TS run, so
+ *                        it includes the engine's per-step TypeScript bookkeeping
+ *   ts_kernel_cups       baseline for the kernel alone: the TS backend's tick()
+ *                        time only, same world, same ticks
+ *   *_per_cpu_s          the same per CPU-second (robust when the machine is busy)
+ * Cell updates are counted like ts_cups: active cells × ticks / second.
+ * Every run must end on the TS run's hash (hashes_match_native).
+ */
+import { availableParallelism } from 'node:os'
+import { World } from '../engine/world.ts'
+import { restoreWorld, snapshotWorld } from '../engine/snapshot.ts'
+import { SH } from '../engine/layout.ts'
+import { jsBackend, type TickInput } from '../engine/tick.ts'
+import { NativeBackend } from '../native/backend.ts'
+import { loadNative } from '../native/addon.ts'
+
+export interface NativeKernelColumns {
+  native_cups: number
+  native_cups_1thread: number
+  native_cups_stepped: number
+  ts_kernel_cups: number
+  threads: number
+  /** native_cups / ts_cups (goal >= 25). */
+  ratio: number
+  /** native_cups / ts_kernel_cups: kernel against kernel. */
+  kernel_ratio: number
+  /** native_cups_1thread / ts_kernel_cups. */
+  kernel_ratio_1thread: number
+  /**
+   * The same kernels per CPU-second (process CPU time, all threads): robust
+   * on a loaded machine where wall-clock figures swing. Native: one thread.
+   */
+  native_cups_per_cpu_s: number
+  ts_kernel_cups_per_cpu_s: number
+  kernel_ratio_cpu: number
+  hashes_match_native: boolean
+  native_unavailable?: string
+}
+
+function activeCells(w: World): number {
+  return w.activeChunks().reduce((s, c) => {
+    const h = w.chunks.slots[w.chunks.slotOf(c)!]!.hdr
+    return s + h[SH.ROWS] * h[SH.COLS]
+  }, 0)
+}
+
+/** Runs the native columns against a finished TS run (its ts_cups and hash). */
+export async function runNativeKernel(o: { size: number; ticks: number; warmup: number; seed: number }, ts: { ts_cups: number; hash: string }): Promise<NativeKernelColumns> {
+  const n = loadNative()
+  const threads = availableParallelism()
+  if (!n.ok) {
+    return { native_cups: 0, native_cups_1thread: 0, native_cups_stepped: 0, ts_kernel_cups: 0, threads, ratio: 0, kernel_ratio: 0, kernel_ratio_1thread: 0, native_cups_per_cpu_s: 0, ts_kernel_cups_per_cpu_s: 0, kernel_ratio_cpu: 0, hashes_match_native: false, native_unavailable: n.reason }
+  }
+  const w0 = new World({ seed: o.seed, size: o.size, allActive: true })
+  for (let t = 0; t < o.warmup; t++) w0.step([])
+  const snap = snapshotWorld(w0)
+  let match = true
+  const cpuS = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6
+  let nativeCpu = 0, tsCpu = 0
+  const run = async (th: number, batch: boolean): Promise<number> => {
+    const nb = new NativeBackend('thread', { threads: th })
+    try {
+      const w = restoreWorld(snap, { backend: nb, allocate: nb.allocate })
+      for (let t = 0; t < 3; t++) await w.stepAsync([]) // same 3 warm-up ticks as the TS run
+      const cells = activeCells(w)
+      const t0 = performance.now()
+      const c0 = process.cpuUsage()
+      if (batch) await nb.tickMany(w.tickInput(), o.ticks)
+      else for (let t = 0; t < o.ticks; t++) await w.stepAsync([])
+      const s = (performance.now() - t0) / 1000
+      if (batch && th === 1) nativeCpu = (cells * o.ticks) / cpuS(process.cpuUsage(c0))
+      if (w.hash() !== ts.hash) match = false
+      return Math.round((cells * o.ticks) / s)
+    } finally {
+      await nb.close()
+    }
+  }
+  // The TS kernel alone: time spent in the js backend's tick() only.
+  const tsKernel = (): number => {
+    const js = jsBackend()
+    let ms = 0
+    let cpu = 0
+    const timed = { name: 'js', tick: (input: TickInput) => { const t0 = performance.now(), c0 = process.cpuUsage(); const r = js.tick(input); ms += performance.now() - t0; cpu += cpuS(process.cpuUsage(c0)); return r } }
+    const w = restoreWorld(snap, { backend: timed })
+    for (let t = 0; t < 3; t++) w.step([])
+    const cells = activeCells(w)
+    ms = 0
+    cpu = 0
+    for (let t = 0; t < o.ticks; t++) w.step([])
+    tsCpu = (cells * o.ticks) / cpu
+    if (w.hash() !== ts.hash) match = false
+    return Math.round((cells * o.ticks) / (ms / 1000))
+  }
+  const batch = await run(threads, true)
+  const one = await run(1, true)
+  const stepped = await run(threads, false)
+  const tsk = tsKernel()
+  const r2 = (x: number): number => Math.round(x * 100) / 100
+  return {
+    native_cups: batch, native_cups_1thread: one, native_cups_stepped: stepped, ts_kernel_cups: tsk, threads,
+    ratio: r2(batch / ts.ts_cups), kernel_ratio: r2(batch / tsk), kernel_ratio_1thread: r2(one / tsk),
+    native_cups_per_cpu_s: Math.round(nativeCpu), ts_kernel_cups_per_cpu_s: Math.round(tsCpu), kernel_ratio_cpu: r2(nativeCpu / tsCpu),
+    hashes_match_native: match,
+  }
+}

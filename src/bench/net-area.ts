@@ -1,0 +1,21 @@
+/** Registers `hexd bench net` (light: the benchmark itself is imported in the action). */
+import type { Command } from 'commander'
+import { choiceOption, intOption } from '../cli/options.ts'
+import { printReport } from './print.ts'
+
+export function netArea(bench: Command): void {
+  bench.command('net')
+    .description('K Phoenix WebSocket clients against hexd serve: action→reply p50/p99, diff bytes/client/tick, seq gaps, UPS; raw ws echo baseline; mailbox GET/s')
+    .option('--clients <k>', 'WebSocket clients', intOption('clients', 1, 20_000), 1000)
+    .option('--duration <s>', 'seconds of load per run', intOption('duration', 1, 3600), 10)
+    .option('--ups <n>', "the daemon's updates per second", intOption('ups', 1, 60), 20)
+    .option('--size <n>', 'world size n (small worlds keep join snapshots small)', intOption('size', 1, 2 ** 24), 16)
+    .option('--mailbox-conns <n>', 'concurrent mailbox readers', intOption('mailbox-conns', 1, 1000), 16)
+    .option('--store <mode>', "the daemon's persistence: auto (PGlite in a temp dir) | memory", choiceOption('store', ['auto', 'memory'] as const), 'auto')
+    .option('--json', 'print one JSON document')
+    .action(async (o: { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json?: boolean; store: 'auto' | 'memory' }) => {
+      const { runNetBench } = await import('./net.ts')
+      const rep = await runNetBench({ ...o, json: !!o.json })
+      printReport(rep, o.json)
+    })
+}

@@ -1,0 +1,11 @@
+/** Messaging abstractions: request/reply and publish/subscribe over inproc://, tcp:// and ipc://. */
+export { parseEndpoint, type Endpoint } from './endpoint.ts'
+export { InprocContext, defaultContext } from './inproc.ts'
+export { SendQueue } from './send-queue.ts'
+export { ReqSocket, type ReqOptions } from './req.ts'
+export { RepSocket, errorReply, type RepOptions, type Handler } from './rep.ts'
+export { Publisher, type PubOptions } from './pub.ts'
+export { Subscriber, type SubOptions, type Message } from './sub.ts'
+export { Broker, PubSubHub, type HubOptions } from './broker.ts'
+export { ZmqFace, startZmqFace, DEFAULT_ZMQ_REP, DEFAULT_ZMQ_PUB, type ZmqFaceOptions } from './daemon-face.ts'
+export { daemonOps, parseRequest, OPS, type OpsHub } from './daemon-ops.ts'

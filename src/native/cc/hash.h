@@ -1,0 +1,128 @@
+// The engine's hashes (src/engine/hash.ts, slot.ts chunkHashOf): the rules'
+// counter-based random numbers, the streaming 64-bit Hash64 and the chunk
+// hash. 32-bit wrapping arithmetic, transcribed from the TS.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "engine_gen.h"
+
+namespace hexd {
+namespace rules {
+
+using namespace eng;
+
+// One copy of one slot: U8 planes then U16 planes, AREA positions each.
+struct Planes {
+  uint8_t* all;
+  inline uint8_t* p8(uint32_t p) const { return all + p * AREA; }
+  inline uint16_t* p16(uint32_t p) const { return reinterpret_cast<uint16_t*>(all + P8_COUNT * AREA) + p * AREA; }
+};
+
+// ---- hash.ts ---------------------------------------------------------------
+inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+inline uint32_t step32(uint32_t h, uint32_t k) {
+  k *= 0xcc9e2d51u;
+  k = rotl32(k, 15);
+  k *= 0x1b873593u;
+  h ^= k;
+  h = rotl32(h, 13);
+  return h * 5u + 0xe6546b64u;
+}
+inline uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+inline uint32_t rand32(uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint32_t cellLo, uint32_t cellHi, uint32_t salt) {
+  uint32_t h = seedLo ^ (salt * 0x9e3779b9u);
+  h = step32(h, seedHi);
+  h = step32(h, tick);
+  h = step32(h, cellLo);
+  h = step32(h, cellHi);
+  return fmix32(h ^ 20u);
+}
+struct Hash64 {
+  uint32_t a = 0x243f6a88u, b = 0x85a308d3u, n = 0;
+  inline void word(uint32_t w) {
+    a = step32(a, w);
+    b = step32(b, w ^ 0x9e3779b9u);
+    n++;
+  }
+  inline void digest(uint32_t& lo, uint32_t& hi) const {
+    uint32_t x = fmix32(a ^ n);
+    uint32_t y = fmix32(b ^ (n * 0x9e3779b9u));
+    x = x + y;
+    y = y + x;
+    lo = x;
+    hi = y;
+  }
+};
+
+// chunkHashOf (slot.ts): 64 independent murmur3 lanes, lane 16·k + (j mod 16)
+// takes word k of each cell of column class j mod 16, then Hash64 folds
+// (chunk id, rows, cols, lanes). A block of 16 columns is one 16-wide step per
+// word kind, written with GCC vector extensions so it is SIMD whatever the
+// auto-vectoriser decides (AVX-512: one register per word kind; narrower ISAs
+// split it), and the four word kinds are independent dependency chains.
+constexpr uint32_t HASH_LANES = 64;
+typedef uint32_t V16u __attribute__((vector_size(64)));
+typedef uint16_t V16h __attribute__((vector_size(32)));
+typedef uint8_t V16b __attribute__((vector_size(16)));
+inline V16u load8(const uint8_t* p) { V16b b; memcpy(&b, p, 16); return __builtin_convertvector(b, V16u); }
+inline V16u load16(const uint16_t* p) { V16h b; memcpy(&b, p, 32); return __builtin_convertvector(b, V16u); }
+inline V16u vstep32(V16u h, V16u k) {
+  k *= 0xcc9e2d51u;
+  k = (k << 15) | (k >> 17);
+  k *= 0x1b873593u;
+  h ^= k;
+  h = (h << 13) | (h >> 19);
+  return h * 5u + 0xe6546b64u;
+}
+inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32_t& hi) {
+  alignas(64) uint32_t s[HASH_LANES];
+  for (uint32_t l = 0; l < HASH_LANES; l++) s[l] = 0x243f6a88u + l * 0x9e3779b9u;
+  const uint32_t rows = hdr[SH_ROWS], cols = hdr[SH_COLS];
+  const uint8_t *terrain = p.p8(PL8_TERRAIN), *res = p.p8(PL8_RES), *amt = p.p8(PL8_AMT), *st = p.p8(PL8_STRUCT);
+  const uint8_t *dir = p.p8(PL8_DIR), *item = p.p8(PL8_ITEM), *count = p.p8(PL8_COUNT), *progress = p.p8(PL8_PROGRESS);
+  const uint8_t *recipe = p.p8(PL8_RECIPE), *inA = p.p8(PL8_INA), *inB = p.p8(PL8_INB), *power = p.p8(PL8_POWER);
+  const uint16_t *owner = p.p16(PL16_OWNER), *stock = p.p16(PL16_STOCK);
+  V16u s0, s1, s2, s3;
+  memcpy(&s0, s, 64); memcpy(&s1, s + 16, 64); memcpy(&s2, s + 32, 64); memcpy(&s3, s + 48, 64);
+  const uint32_t full = cols & ~15u;
+  for (uint32_t i = 0; i < rows; i++) {
+    const uint32_t row = (i + 1) * STRIDE + 1;
+    for (uint32_t j = 0; j < full; j += 16) {
+      const uint32_t q = row + j;
+      s0 = vstep32(s0, load8(terrain + q) | (load8(res + q) << 8) | (load8(amt + q) << 16) | (load8(st + q) << 24));
+      s1 = vstep32(s1, load8(dir + q) | (load8(item + q) << 8) | (load8(count + q) << 16) | (load8(progress + q) << 24));
+      s2 = vstep32(s2, load8(recipe + q) | (load8(inA + q) << 8) | (load8(inB + q) << 16) | (load8(power + q) << 24));
+      s3 = vstep32(s3, load16(owner + q) | (load16(stock + q) << 16));
+    }
+    if (full < cols) {  // a partial block (chunks whose width is not a multiple of 16), in row order
+      memcpy(s, &s0, 64); memcpy(s + 16, &s1, 64); memcpy(s + 32, &s2, 64); memcpy(s + 48, &s3, 64);
+      for (uint32_t j = full; j < cols; j++) {
+        const uint32_t q = row + j, l = j & 15;
+        s[l] = step32(s[l], uint32_t(terrain[q]) | (uint32_t(res[q]) << 8) | (uint32_t(amt[q]) << 16) | (uint32_t(st[q]) << 24));
+        s[16 + l] = step32(s[16 + l], uint32_t(dir[q]) | (uint32_t(item[q]) << 8) | (uint32_t(count[q]) << 16) | (uint32_t(progress[q]) << 24));
+        s[32 + l] = step32(s[32 + l], uint32_t(recipe[q]) | (uint32_t(inA[q]) << 8) | (uint32_t(inB[q]) << 16) | (uint32_t(power[q]) << 24));
+        s[48 + l] = step32(s[48 + l], uint32_t(owner[q]) | (uint32_t(stock[q]) << 16));
+      }
+      memcpy(&s0, s, 64); memcpy(&s1, s + 16, 64); memcpy(&s2, s + 32, 64); memcpy(&s3, s + 48, 64);
+    }
+  }
+  memcpy(s, &s0, 64); memcpy(s + 16, &s1, 64); memcpy(s + 32, &s2, 64); memcpy(s + 48, &s3, 64);
+  Hash64 h;
+  h.word(hdr[SH_CHUNK_LO]);
+  h.word(hdr[SH_CHUNK_HI]);
+  h.word(rows);
+  h.word(cols);
+  for (uint32_t l = 0; l < HASH_LANES; l++) h.word(s[l]);
+  h.digest(lo, hi);
+}
+
+}  // namespace rules
+}  // namespace hexd

@@ -1,0 +1,421 @@
+// The native tick kernel: the TS reference tick (src/engine/tick.ts) over the
+// chunk slots in the region's state area, chunks spread over a thread pool.
+//
+// KREQ_TICK payload (little-endian):
+//   u64 target      tick to reach (committed + 1 for a single tick)
+//   u32 flip        0: compute one tick, the daemon flips the epoch (the commit);
+//                   1: tick until `target`, committing each tick here by one
+//                      atomic 64-bit store of (epoch+1, tick+1) in the world header
+//   u32 nActive, u32 nDefinedWords, u32 pad
+//   u32 active[nActive]           ascending slot indices to tick
+//   u32 defined[nDefinedWords]    bitmap: slot i has a view on the TS side
+// Response: u64 cellsUpdated, u32 ticksDone, u32 nChanged, u32 changed[nChanged]
+//
+// Crash safety: a tick writes only the next copies, the current copies' halo
+// positions (derived data) and the active slots' headers. Before the first
+// attempt of a tick the worker saves those headers in the region's scratch
+// area and records (request seq, tick); a retried attempt (new worker, same
+// request) restores them and keeps the halo-changed bits, so it computes
+// exactly what an uninterrupted attempt would have.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "kernel.h"
+#include "kernel_impl.h"
+#include "planes.h"
+
+namespace hexd {
+
+using namespace eng;
+using rules::Planes;
+
+using namespace kern;
+
+constexpr uint32_t NPLANES = P8_COUNT + P16_COUNT;
+
+namespace {
+
+
+
+const uint8_t* dirmapOf(DirCache& dc, uint8_t* base) {
+  const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
+  const uint8_t* table = base + HALO_OFFSET;
+  const uint32_t rows = hdr[SH_ROWS], cols = hdr[SH_COLS], count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
+  const size_t tb = size_t(count) * HALO_ENTRY_BYTES;
+  if (dc.rows == rows && dc.cols == cols && dc.count == count && memcmp(dc.table.data(), table, tb) == 0) return dc.dm.data();
+  dc.dm.assign(size_t(AREA) * 6, uint8_t(NO_DIR));
+  for (uint32_t i = 0; i < rows && i < CHUNK; i++)
+    for (uint32_t j = 0; j < cols && j < CHUNK; j++) {
+      const uint32_t q = (i + 1) * STRIDE + j + 1;
+      for (uint32_t e = 0; e < 6; e++) dc.dm[q * 6 + e] = uint8_t(e);
+    }
+  for (uint32_t k = 0; k < count; k++) {
+    const uint8_t* ent = table + k * HALO_ENTRY_BYTES;
+    uint16_t q;
+    memcpy(&q, ent + HE_POS, 2);
+    if (q >= AREA) continue;
+    for (uint32_t e = 0; e < 6; e++) dc.dm[q * 6 + e] = ent[HE_DIRMAP + e];
+  }
+  dc.table.assign(table, table + tb);
+  dc.rows = rows; dc.cols = cols; dc.count = count;
+  return dc.dm.data();
+}
+
+// Gathers one plane's source values along one run into `out` (loads only:
+// with no stores in between, the mostly-missing loads of a seam column all
+// go out together instead of queueing behind possibly-aliasing stores).
+template <typename T>
+inline void gatherRun(const T* __restrict sp, const HaloRun& r, T* __restrict out) {
+  const T* s = sp + r.sq;
+  if (r.dsq == 1) {
+    for (uint32_t k = 0; k < r.len; k++) out[k] = s[k];
+  } else {
+    for (uint32_t k = 0; k < r.len; k++) out[k] = s[int32_t(k) * r.dsq];
+  }
+}
+
+// Writes gathered values along one run; returns whether any differed.
+template <typename T>
+inline uint32_t scatterRun(T* __restrict d, const HaloRun& r, const T* __restrict in) {
+  uint32_t changed = 0;
+  T* dp = d + r.q;
+  if (r.dq == 1) {
+    for (uint32_t k = 0; k < r.len; k++) { changed |= uint32_t(dp[k] ^ in[k]); dp[k] = in[k]; }
+  } else {
+    for (uint32_t k = 0; k < r.len; k++) { changed |= uint32_t(dp[int32_t(k) * r.dq] ^ in[k]); dp[int32_t(k) * r.dq] = in[k]; }
+  }
+  return changed;
+}
+
+// tick.ts copyHalo: returns the planes (planes.h bits) where any halo byte changed. The table's
+// entries are cut into runs (consecutive entries with the same source slot
+// and constant position steps: the seams); each plane is gathered run by run
+// (seam rows contiguous, seam columns strided, no per-entry index loads),
+// then written back and compared.
+// `validAt` >= 0: the current copy's halo equalled its sources' real cells as
+// of that tick of this request; a plane no source slot changed since
+// (lastChanged[src * NPLANES + p] < validAt) would be copied as the same
+// bytes: skipped, and nothing changed (in a world without structures only
+// RES and AMT ever change; in a settled one, nothing, tick after tick).
+// Cuts slot s's halo table into runs into `out` (src left null: copyHalo
+// points it at the copy it reads). A missing source (not defined) reads as
+// VOID: slot NO_SLOT, position 0 of a zero copy.
+void buildRuns(uint8_t* state, uint32_t s, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, std::vector<HaloRun>& out) {
+  uint8_t* base = slotBase(state, s);
+  const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
+  const uint8_t* table = base + HALO_OFFSET;
+  const uint32_t count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
+  HaloRun runs[HALO_MAX];
+  uint32_t nRuns = 0;
+  for (uint32_t e = 0; e < count; e++) {
+    const uint8_t* ent = table + e * HALO_ENTRY_BYTES;
+    uint16_t q, sq;
+    uint32_t src;
+    memcpy(&q, ent + HE_POS, 2);
+    memcpy(&sq, ent + HE_SRC_POS, 2);
+    memcpy(&src, ent + HE_SRC_SLOT, 4);
+    const bool present = src != NO_SLOT && src < capacity && (src >> 5) < nDefinedWords && (defined[src >> 5] >> (src & 31) & 1);
+    if (!present) { src = NO_SLOT; sq = 0; }
+    if (nRuns > 0) {
+      HaloRun& r = runs[nRuns - 1];
+      if (r.slot == src) {
+        const int32_t dq = int32_t(q) - (r.q + int32_t(r.len - 1) * r.dq), dsq = int32_t(sq) - (r.sq + int32_t(r.len - 1) * r.dsq);
+        if (r.len == 1 && dq != 0) { r.dq = dq; r.dsq = dsq; r.len = 2; continue; }
+        if (r.len > 1 && dq == r.dq && dsq == r.dsq) { r.len++; continue; }
+      }
+    }
+    runs[nRuns++] = HaloRun{nullptr, src, int32_t(q), int32_t(sq), 0, 0, 1};
+  }
+  out.assign(runs, runs + nRuns);
+}
+
+// `runs`: this slot's halo table as cut by buildRuns (constant inside one
+// request: the TS side writes tables only between requests).
+uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, HaloRun* runs, uint32_t nRuns, const int64_t* lastChanged, int64_t validAt) {
+  static const uint8_t ZERO[COPY_BYTES] = {};
+  uint8_t* d8 = copyOf(state, s, cur).all;
+  uint32_t need = planes::ALL;
+  if (validAt >= 0) {
+    need = 0;
+    for (uint32_t k = 0; k < nRuns; k++) {
+      if (runs[k].slot == NO_SLOT) continue;
+      const int64_t* lc = lastChanged + uint64_t(runs[k].slot) * NPLANES;
+      for (uint32_t p = 0; p < NPLANES; p++)
+        if (lc[p] >= validAt) need |= 1u << p;
+    }
+    if (need == 0) return 0;
+  }
+  for (uint32_t k = 0; k < nRuns; k++) runs[k].src = runs[k].slot == NO_SLOT ? ZERO : copyOf(state, runs[k].slot, cur).all;
+  // Every needed plane's values first (all loads), then every write.
+  alignas(64) uint8_t v8[P8_COUNT][HALO_MAX];
+  alignas(64) uint16_t v16[P16_COUNT][HALO_MAX];
+  for (uint32_t p = 0; p < P8_COUNT; p++)
+    if (need >> p & 1)
+    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) gatherRun<uint8_t>(runs[k].src + p * AREA, runs[k], v8[p] + at);
+  for (uint32_t p = 0; p < P16_COUNT; p++)
+    if (need >> (P8_COUNT + p) & 1)
+    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
+      gatherRun<uint16_t>(reinterpret_cast<const uint16_t*>(runs[k].src + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
+  uint32_t mask = 0;
+  for (uint32_t p = 0; p < P8_COUNT; p++) {
+    if (!(need >> p & 1)) continue;
+    uint32_t changed = 0;
+    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) changed |= scatterRun<uint8_t>(d8 + p * AREA, runs[k], v8[p] + at);
+    if (changed) mask |= 1u << p;
+  }
+  for (uint32_t p = 0; p < P16_COUNT; p++) {
+    if (!(need >> (P8_COUNT + p) & 1)) continue;
+    uint32_t changed = 0;
+    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
+      changed |= scatterRun<uint16_t>(reinterpret_cast<uint16_t*>(d8 + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
+    if (changed) mask |= 1u << (P8_COUNT + p);
+  }
+  return mask;
+}
+
+// tick.ts tickSlot.
+// With `hashPending` (multi-tick requests) the chunk hash is not computed
+// here: the slot is marked and hashed once when the request ends.
+// `eq` (planes.h bits): planes known byte-identical in both copies on entry
+// (not copied); on return, the planes identical after the tick (those with
+// no real cell changed: the rest was copied or already equal).
+bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
+              uint32_t& eq) {
+  uint8_t* base = slotBase(state, s);
+  uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
+  Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
+  rules::PhaseCtx ctx{seedLo, seedHi, tick, hdr, dm};
+  const uint32_t rows = hdr[SH_ROWS] > CHUNK ? CHUNK : hdr[SH_ROWS], cols = hdr[SH_COLS] > CHUNK ? CHUNK : hdr[SH_COLS];
+  // Inside a request the struct plane is constant (actions land between
+  // requests), so a chunk without structures now had none at the tick that
+  // made POWER equal in both copies: its real cells are 0 in both already.
+  const bool structures = rules::anyStructure(c, rows, cols);
+  const bool powerZero = !structures && (eq >> PL8_POWER & 1);
+  planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
+  bool potential;
+  uint32_t diffMask = 0, cells;
+  if (structures) {
+    potential = rules::phaseResources(ctx, c, x);
+    rules::phasePower(ctx, c, x);
+    potential = rules::phaseStructures(ctx, c, x) || potential;
+    // Cells with any plane changed (tick.ts compares the whole copy; the
+    // phases write only real cells and only these planes, see planes.h).
+    cells = planes::countChanged(c, x, rows, cols, planes::WRITTEN | planes::STRUCTURAL, diffMask);
+  } else {
+    // Phases 2 and 3 only act on structures: a chunk without any gets the
+    // same result (all power 0, nothing else) from the resources pass, which
+    // also clears power (unless already 0 in both copies) and counts changes.
+    rules::ResStats st;
+    potential = rules::phaseResources(ctx, c, x, &st, !powerZero);
+    cells = st.cells;
+    diffMask = st.planes;
+  }
+  eq = planes::ALL & ~diffMask;
+  const bool changed = cells != 0;
+  if (changed) {
+    hdr[SH_CHANGED] = cells;
+    hdr[SH_LAST_CHANGED] = tick;
+    if (hashPending) {
+      *hashPending = 1;
+    } else {
+      uint32_t lo, hi;
+      rules::chunkHash(x, hdr, lo, hi);
+      hdr[SH_HASH_LO] = lo;
+      hdr[SH_HASH_HI] = hi;
+    }
+  } else {
+    hdr[SH_CHANGED] = 0;
+  }
+  hdr[SH_FLAGS] = (!changed && !potential) ? (hdr[SH_FLAGS] | SLOT_FLAG_ASLEEP) : (hdr[SH_FLAGS] & ~SLOT_FLAG_ASLEEP);
+  return changed;
+}
+
+struct Scratch {
+  uint64_t seq, tick;  // the attempt these notes belong to
+};
+
+bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t len, std::vector<uint8_t>& out, std::string& err) {
+  if (len < 24) { err = "tick request shorter than its 24-byte header"; return false; }
+  uint64_t target;
+  uint32_t flip, nActive, nDef;
+  memcpy(&target, p, 8);
+  memcpy(&flip, p + 8, 4);
+  memcpy(&nActive, p + 12, 4);
+  memcpy(&nDef, p + 16, 4);
+  if (uint64_t(len) != 24 + 4ull * nActive + 4ull * nDef) { err = "tick request length does not match its counts"; return false; }
+  std::vector<uint32_t> active(nActive), defined(nDef);
+  memcpy(active.data(), p + 24, 4ull * nActive);
+  memcpy(defined.data(), p + 24 + 4ull * nActive, 4ull * nDef);
+  RegionHeader* rh = r.hdr();
+  uint8_t* state = r.state();
+  if (rh->state_size < WORLD_HEADER_BYTES) { err = "state area smaller than a world header"; return false; }
+  uint32_t* wh = reinterpret_cast<uint32_t*>(state);
+  if (wh[WH_MAGIC] != WORLD_MAGIC || wh[WH_VERSION] != LAYOUT_VERSION) {
+    err = "state area does not hold a world of layout version " + std::to_string(LAYOUT_VERSION) + " (magic/version " + std::to_string(wh[WH_MAGIC]) + "/" + std::to_string(wh[WH_VERSION]) + ")";
+    return false;
+  }
+  const uint32_t capacity = wh[WH_CAPACITY];
+  if (uint64_t(WORLD_HEADER_BYTES) + uint64_t(capacity) * SLOT_BYTES > rh->state_size) { err = "world capacity exceeds the state area"; return false; }
+  for (uint32_t k = 0; k < nActive; k++)
+    if (active[k] >= capacity) { err = "active slot " + std::to_string(active[k]) + " is beyond capacity " + std::to_string(capacity); return false; }
+  // Scratch: notes | halo-changed byte per slot | hash-pending byte per slot | saved headers.
+  const uint64_t capAligned = (uint64_t(capacity) + 63) & ~63ull;
+  const uint64_t bitsOff = 64, pendOff = 64 + capAligned, hdrOff = 64 + 2 * capAligned;
+  if (rh->scratch_size < hdrOff + uint64_t(capacity) * SLOT_HEADER_BYTES) { err = "region scratch area too small for this capacity"; return false; }
+  uint8_t* scratch = r.scratch();
+  auto* note = reinterpret_cast<Scratch*>(scratch);
+  uint8_t* haloBits = scratch + bitsOff;
+  uint8_t* hashPending = scratch + pendOff;
+  uint8_t* savedHdrs = scratch + hdrOff;
+  if (im.dirs.size() < capacity) im.dirs.resize(capacity);
+  for (uint32_t s : active) if (!im.dirs[s]) im.dirs[s] = std::make_unique<DirCache>();
+  im.changed.assign(nActive, 0);
+  im.haloAt.assign(2ull * capacity, -1);
+  im.lastChanged.assign(uint64_t(capacity) * NPLANES, -1);
+  im.eq.assign(capacity, 0);
+  if (im.runs.size() < capacity) im.runs.resize(capacity);
+  im.runsValid.assign(capacity, 0);
+
+  uint64_t committed = uint64_t(wh[WH_TICK_LO]) | (uint64_t(wh[WH_TICK_HI]) << 32);
+  if (!flip && committed + 1 != target) {
+    err = "tick request for tick " + std::to_string(target) + " but the committed tick is " + std::to_string(committed);
+    return false;
+  }
+  uint64_t cells = 0;
+  uint32_t ticks = 0;
+  std::atomic<uint64_t> cellsA{0};
+  while (committed < target) {
+    const uint32_t cur = wh[WH_EPOCH] & 1;
+    const uint32_t tick = uint32_t(committed + 1);
+    const uint32_t seedLo = wh[WH_SEED_LO], seedHi = wh[WH_SEED_HI];
+    if (note->seq == seq && note->tick == committed + 1) {
+      // A retry of an attempt that died: undo its header writes.
+      for (uint32_t s : active) memcpy(slotBase(state, s), savedHdrs + uint64_t(s) * SLOT_HEADER_BYTES, SLOT_HEADER_BYTES);
+      rh->retried_ticks.fetch_add(1);
+    } else {
+      for (uint32_t s : active) {
+        memcpy(savedHdrs + uint64_t(s) * SLOT_HEADER_BYTES, slotBase(state, s), SLOT_HEADER_BYTES);
+        haloBits[s] = 0;
+      }
+      std::atomic_thread_fence(std::memory_order_release);
+      note->seq = seq;
+      note->tick = committed + 1;
+    }
+    cellsA = 0;
+    const bool winter = rules::isWinter(tick);
+    // Halo copy and tick in one task per slot: copyHalo(s) writes only s's
+    // current halo positions and reads other slots' current real cells, which
+    // no tick writes (ticks write next copies), so no barrier is needed
+    // between the two; and the current copy copyHalo just pulled into cache
+    // (column seams touch every line of every plane) is what tickSlot reads.
+    const int64_t T = int64_t(committed + 1);
+    im.tickChanged.assign(nActive, 0);
+    im.pool->parallelFor(nActive, [&](uint32_t k) {
+      const uint32_t s = active[k];
+      std::vector<HaloRun>& runs = im.runs[s];
+      if (!im.runsValid[s]) { buildRuns(state, s, defined.data(), nDef, capacity, runs); im.runsValid[s] = 1; }
+      const uint32_t haloMask = copyHalo(state, s, cur, runs.data(), uint32_t(runs.size()), im.lastChanged.data(), im.haloAt[2ull * s + cur]);
+      if (haloMask) haloBits[s] = 1;
+      // A plane whose current halo just changed no longer equals the next copy's.
+      im.eq[s] &= ~haloMask;
+      im.haloAt[2ull * s + cur] = T;
+      uint8_t* base = slotBase(state, s);
+      const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
+      if (!winter && (hdr[SH_FLAGS] & SLOT_FLAG_ASLEEP) != 0 && !haloBits[s]) return;
+      cellsA.fetch_add(uint64_t(hdr[SH_ROWS]) * hdr[SH_COLS], std::memory_order_relaxed);
+      const uint8_t* dm = dirmapOf(*im.dirs[s], base);
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, flip ? hashPending + s : nullptr, im.eq[s]);
+      im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
+      im.tickChanged[k] = planes::ALL & ~im.eq[s];  // the planes this tick changed
+      if (ch) {
+        im.changed[k] = 1;
+        // What World.endStep does for a changed slot; here because this
+        // request commits the tick itself.
+        if (flip) reinterpret_cast<uint32_t*>(base)[SH_FLAGS] |= SLOT_FLAG_MODIFIED;
+      }
+    });
+    for (uint32_t k = 0; k < nActive; k++)
+      for (uint32_t p = 0; p < NPLANES; p++)
+        if (im.tickChanged[k] >> p & 1) im.lastChanged[uint64_t(active[k]) * NPLANES + p] = T;
+    cells += cellsA.load();
+    ticks++;
+    rh->worker_heartbeat.fetch_add(1, std::memory_order_relaxed);
+    if (!flip) break;
+    // The commit: epoch and tick move together in one 64-bit store.
+    const uint64_t next = committed + 1;
+    if (uint32_t(next) == 0) wh[WH_TICK_HI] = uint32_t(next >> 32);
+    const uint64_t word = uint64_t(wh[WH_EPOCH] + 1) | (uint64_t(uint32_t(next)) << 32);
+    reinterpret_cast<std::atomic<uint64_t>*>(wh + WH_EPOCH)->store(word, std::memory_order_release);
+    rh->epoch.fetch_add(1, std::memory_order_relaxed);
+    committed = next;
+  }
+  if (flip) {
+    // Deferred chunk hashes: once per slot changed during the request, over
+    // its committed copy: the same header bytes as hashing after every tick.
+    // The pending marks live in the region, so a retry after a crash finishes
+    // the ones an earlier attempt left.
+    const uint32_t cur = wh[WH_EPOCH] & 1;
+    im.pool->parallelFor(nActive, [&](uint32_t k) {
+      const uint32_t s = active[k];
+      if (!hashPending[s]) return;
+      uint32_t* hdr = reinterpret_cast<uint32_t*>(slotBase(state, s));
+      uint32_t lo, hi;
+      rules::chunkHash(copyOf(state, s, cur), hdr, lo, hi);
+      hdr[SH_HASH_LO] = lo;
+      hdr[SH_HASH_HI] = hi;
+      hashPending[s] = 0;
+    });
+  }
+  uint32_t nChanged = 0;
+  for (uint32_t k = 0; k < nActive; k++) nChanged += im.changed[k];
+  out.resize(16 + 4ull * nChanged);
+  memcpy(out.data(), &cells, 8);
+  memcpy(out.data() + 8, &ticks, 4);
+  memcpy(out.data() + 12, &nChanged, 4);
+  uint32_t w = 0;
+  for (uint32_t k = 0; k < nActive; k++)
+    if (im.changed[k]) { memcpy(out.data() + 16 + 4ull * w, &active[k], 4); w++; }
+  return true;
+}
+
+
+}  // namespace
+
+void kernelInit(KernelState& ks, Region& r) {
+  auto* im = new Impl();
+  unsigned n = r.hdr()->threads;
+  if (n == 0) n = std::thread::hardware_concurrency();
+  if (n == 0) n = 1;
+  if (n > 256) n = 256;
+  im->pool = std::make_unique<Pool>(n);
+  ks.impl = im;
+}
+
+void kernelDestroy(KernelState& ks) {
+  delete static_cast<Impl*>(ks.impl);
+  ks.impl = nullptr;
+}
+
+uint32_t kernelThreads(const KernelState& ks) { return static_cast<Impl*>(ks.impl)->pool->size(); }
+
+bool kernelHandle(KernelState& ks, Region& r, uint32_t type, uint64_t seq, const uint8_t* payload, uint32_t len,
+                  std::vector<uint8_t>& out, std::string& err) {
+  Impl& im = *static_cast<Impl*>(ks.impl);
+  switch (type) {
+    case KREQ_TICK: return handleTick(im, r, seq, payload, len, out, err);
+    case KREQ_CHUNK_HASH: return handleChunkHash(r, payload, len, out, err);
+    case KREQ_HASH_TREE: return handleHashTree(r, payload, len, out, err);
+    case KREQ_GENERATE: return handleGenerate(im, r, payload, len, out, err);
+  }
+  err = "kernel request type " + std::to_string(type) + " is not known to this worker";
+  return false;
+}
+
+}  // namespace hexd

@@ -1,0 +1,388 @@
+// The rule phases: a line-by-line port of src/engine/rules.ts (hashes and
+// random numbers in hash.h). Every function reads only `cur` and writes only
+// `nxt` at the slot's real cells. Integer arithmetic with the same widths and
+// wrap-around as the TS typed arrays: u8 planes store mod 256, u16 mod 65536.
+// Constants come from engine_gen.h, generated from the TS engine.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "engine_gen.h"
+#include "hash.h"
+
+namespace hexd {
+namespace rules {
+
+using namespace eng;
+
+struct PhaseCtx {
+  uint32_t seedLo, seedHi, tick;
+  uint32_t* hdr;
+  const uint8_t* dm;  // AREA*6 direction map
+};
+
+// Winter ticks (rules.ts isWinter): grass biomass dies back; sleeping chunks are ticked too.
+inline bool isWinter(uint32_t tick) { return tick % uint32_t(RULE_SEASON_TICKS) == 0; }
+
+inline int capOf(uint8_t terrain) {
+  return terrain == TERRAIN_FOREST ? RULE_CAP_FOREST : terrain == TERRAIN_GRASS ? RULE_CAP_GRASS : 0;
+}
+
+// phaseResources, branch-free over whole rows. Per half row (32 cells in
+// 8-bit lanes of GCC vector types, 16-bit lanes for the neighbour amount sum
+// and the growth computed from it; narrower ISAs split them), the neighbour biomass count and amount sum are vector adds over the 6
+// implicit offsets, and every real cell's deterministic outcome is selected
+// with masks (no per-cell branches); next res/amt are written for all real
+// cells (the unchanged value where the rules leave a cell alone, which is
+// what the copy current -> next put there). The outcomes that need a random
+// draw (birth on empty land with 2 or 3 biomass neighbours, coal from a full
+// forest cell among 6) are only flagged and resolved in a sparse scalar pass:
+// the hash is costly and most cells never need it. Same results as rules.ts.
+typedef uint8_t RU8x32 __attribute__((vector_size(32)));
+typedef int16_t RI16x32 __attribute__((vector_size(64)));
+
+// 32 bytes at p widened to 16-bit lanes (p may be unaligned).
+inline RI16x32 resLoad(const uint8_t* p) {
+  RU8x32 x;
+  memcpy(&x, p, 32);
+  return __builtin_convertvector(x, RI16x32);
+}
+// Lanewise m ? a : b for masks m of all-ones / zero lanes.
+inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
+// 32 bytes at p as 8-bit lanes (most of the rules fit: half the vector width).
+inline RU8x32 resLoad8(const uint8_t* p) {
+  RU8x32 x;
+  memcpy(&x, p, 32);
+  return x;
+}
+inline RU8x32 resSel8(RU8x32 m, RU8x32 a, RU8x32 b) { return (m & a) | (~m & b); }
+#define HEXD_M8(x) ((RU8x32)(x))  // a lanewise comparison's mask as u8 lanes
+
+// What a tick changed in a chunk without structures, counted by
+// phaseResources in the same pass (see `stats` there).
+struct ResStats {
+  uint32_t cells = 0;   // real cells with res, amt or (when cleared) power changed
+  uint32_t planes = 0;  // bit PL8_RES / PL8_AMT / PL8_POWER: the planes with any change
+};
+
+// `stats` (only for chunks without structures, whose tick is just this phase
+// and power 0): also count the changed cells, and with `clearPower` write
+// next power 0 too (phasePower's result there), folding its changes in.
+inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats = nullptr, bool clearPower = false) {
+  const uint8_t* terrain = cur.p8(PL8_TERRAIN);
+  const uint8_t* res = cur.p8(PL8_RES);
+  const uint8_t* amt = cur.p8(PL8_AMT);
+  const uint8_t* st = cur.p8(PL8_STRUCT);
+  uint8_t* nres = nxt.p8(PL8_RES);
+  uint8_t* namt = nxt.p8(PL8_AMT);
+  const uint32_t rows = c.hdr[SH_ROWS] > CHUNK ? CHUNK : c.hdr[SH_ROWS], cols = c.hdr[SH_COLS] > CHUNK ? CHUNK : c.hdr[SH_COLS];
+  const uint32_t n = c.hdr[SH_N];
+  const uint64_t base = uint64_t(c.hdr[SH_BASE_LO]) + uint64_t(c.hdr[SH_BASE_HI]) * 4294967296ull;
+  const RI16x32 zero = {}, one = zero + 1;
+  bool anyFlag = false;
+  alignas(64) uint8_t na8[CHUNK], nr8[CHUNK], fl8[CHUNK], df8[CHUNK];
+  const uint8_t* power = cur.p8(PL8_POWER);
+  uint8_t* npower = nxt.p8(PL8_POWER);
+  const RU8x32 zero8 = {}, winterM8 = isWinter(c.tick) ? ~zero8 : zero8;
+  RU8x32 anyRes = zero8, anyAmt = zero8, anyPow = zero8;
+  uint32_t cells = 0;
+  for (uint32_t i = 0; i < rows; i++) {
+    const uint32_t row = (i + 1) * STRIDE + 1;
+    // Reads of 64 cells from a row start stay inside the plane (halo ring
+    // around a 64x64 interior); only `cols` of them are written back.
+    for (uint32_t h = 0; h < CHUNK; h += 32) {
+      const uint32_t q = row + h;
+      // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
+      // 16-bit lanes only for the neighbour sum and the growth it feeds.
+      RU8x32 k = zero8;
+      RI16x32 sum = zero;
+      for (int d = 0; d < 6; d++) {
+        const RU8x32 m = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
+        k -= m;
+        sum += __builtin_convertvector(resLoad8(amt + int(q) + DIR_OFFSETS[d]) & m, RI16x32);
+      }
+      const RU8x32 r = resLoad8(res + q), t = resLoad8(terrain + q), a = resLoad8(amt + q);
+      const RU8x32 freeM = HEXD_M8(resLoad8(st + q) == 0);
+      const RU8x32 bio = HEXD_M8(r == RES_BIOMASS), forest = HEXD_M8(t == TERRAIN_FOREST), grass = HEXD_M8(t == TERRAIN_GRASS);
+      const RU8x32 cap = (forest & uint8_t(RULE_CAP_FOREST)) | (grass & uint8_t(RULE_CAP_GRASS));
+      // Winter: grass biomass halves (amounts below 2 stay).
+      const RU8x32 wg = winterM8 & bio & grass;
+      const RU8x32 wAmt = resSel8(HEXD_M8(a >= 2), a >> 1, a);
+      // Biomass without neighbours or on land without capacity dies back by one.
+      const RU8x32 die = HEXD_M8(k == 0) | HEXD_M8(cap == 0);
+      const RU8x32 gone = HEXD_M8(a <= 1);
+      const RU8x32 dAmt = resSel8(gone, zero8, a - 1);
+      // A full forest cell among 6 biomass neighbours may turn to coal (drawn later).
+      const RU8x32 coal = HEXD_M8(k == 6) & HEXD_M8(a == cap) & forest;
+      // Growth toward cap plus one-sided diffusion (pulled up, never down), in
+      // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
+      const RI16x32 a16 = __builtin_convertvector(a, RI16x32), k16 = __builtin_convertvector(k, RI16x32);
+      const RI16x32 cap16 = __builtin_convertvector(cap, RI16x32);
+      const RI16x32 pull = sum - k16 * a16;
+      RI16x32 v = a16 + ((a16 < cap16) & one) + ((pull > 0) & (pull >> 3));
+      v = resSel(v > cap16, cap16, v);
+      const RU8x32 v8 = __builtin_convertvector(v, RU8x32);
+      // Empty land with capacity and 2 or 3 biomass neighbours may sprout (drawn later).
+      const RU8x32 birth = HEXD_M8(r == RES_NONE) & HEXD_M8(cap > 0) & (HEXD_M8(k == 2) | HEXD_M8(k == 3));
+      const RU8x32 live = freeM & ~wg & bio;
+      const RU8x32 na_ = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
+      const RU8x32 nr_ = resSel8(live & die & gone, zero8, r);
+      const RU8x32 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
+      memcpy(na8 + h, &na_, 32);
+      memcpy(nr8 + h, &nr_, 32);
+      memcpy(fl8 + h, &f_, 32);
+      if (stats) {
+        const RU8x32 dRes = HEXD_M8(nr_ != r), dAmt = HEXD_M8(na_ != a);
+        const RU8x32 dPow = clearPower ? HEXD_M8(resLoad8(power + q) != 0) : zero8;
+        anyRes |= dRes;
+        anyAmt |= dAmt;
+        anyPow |= dPow;
+        const RU8x32 d_ = (dRes | dAmt | dPow) & uint8_t(1);
+        memcpy(df8 + h, &d_, 32);
+      }
+    }
+    memcpy(namt + row, na8, cols);
+    memcpy(nres + row, nr8, cols);
+    if (stats) {
+      if (clearPower) memset(npower + row, 0, cols);
+      for (uint32_t j = 0; j < cols; j++) cells += df8[j];
+    }
+    uint8_t rowFlag = 0;
+    for (uint32_t j = 0; j < cols; j++) rowFlag |= fl8[j];
+    if (rowFlag == 0) continue;
+    anyFlag = true;
+    // The sparse pass: the random draws of the flagged cells.
+    for (uint32_t j = 0; j < cols; j++) {
+      if (fl8[j] == 0) continue;
+      const uint64_t id = base + uint64_t(i) * n + j;
+      if (fl8[j] == 2) {
+        if (rand32(c.seedLo, c.seedHi, c.tick, uint32_t(id), uint32_t(id >> 32), SALT_COAL) % uint32_t(RULE_COAL_ODDS) == 0) {
+          nres[row + j] = RES_COAL;
+          namt[row + j] = uint8_t(RULE_COAL_FROM_BIOMASS);
+          // A flagged cell kept res and amt in the vector pass; biomass ->
+          // coal changes res (and amt unless it was already 40).
+          if (stats) {
+            cells += df8[j] == 0;
+            stats->planes |= (1u << PL8_RES) | (namt[row + j] != amt[row + j] ? 1u << PL8_AMT : 0u);
+          }
+        }
+      } else if (rand32(c.seedLo, c.seedHi, c.tick, uint32_t(id), uint32_t(id >> 32), SALT_BIRTH) % uint32_t(RULE_BIRTH_ODDS) == 0) {
+        nres[row + j] = RES_BIOMASS;
+        namt[row + j] = 1;
+        if (stats) {
+          cells += df8[j] == 0;
+          stats->planes |= (1u << PL8_RES) | (namt[row + j] != amt[row + j] ? 1u << PL8_AMT : 0u);
+        }
+      }
+    }
+  }
+  if (stats) {
+    stats->cells = cells;
+    uint8_t r = 0, a = 0, p = 0;
+    for (int l = 0; l < 32; l++) { r |= anyRes[l]; a |= anyAmt[l]; p |= anyPow[l]; }
+    stats->planes |= (r ? 1u << PL8_RES : 0u) | (a ? 1u << PL8_AMT : 0u) | (p ? 1u << PL8_POWER : 0u);
+  }
+  return anyFlag;
+}
+
+// Whether any real cell holds a structure (phases 2 and 3 act only there).
+inline bool anyStructure(const Planes& cur, uint32_t rows, uint32_t cols) {
+  const uint8_t* st = cur.p8(PL8_STRUCT);
+  uint8_t acc = 0;
+  for (uint32_t i = 0; i < rows; i++) {
+    const uint8_t* r = st + (i + 1) * STRIDE + 1;
+    for (uint32_t j = 0; j < cols; j++) acc |= r[j];
+  }
+  return acc != 0;
+}
+
+// phasePower for a chunk without structures: every real cell's power is 0.
+inline void clearPower(const Planes& nxt, uint32_t rows, uint32_t cols) {
+  uint8_t* p = nxt.p8(PL8_POWER);
+  for (uint32_t i = 0; i < rows; i++) memset(p + (i + 1) * STRIDE + 1, 0, cols);
+}
+
+inline void phasePower(const PhaseCtx& c, const Planes& cur, const Planes& nxt) {
+  const uint8_t* st = cur.p8(PL8_STRUCT);
+  const uint8_t* power = cur.p8(PL8_POWER);
+  const uint8_t* progress = cur.p8(PL8_PROGRESS);
+  uint8_t* npower = nxt.p8(PL8_POWER);
+  const uint32_t rows = c.hdr[SH_ROWS], cols = c.hdr[SH_COLS];
+  for (uint32_t i = 0; i < rows; i++) {
+    const uint32_t row = (i + 1) * STRIDE + 1;
+    for (uint32_t j = 0; j < cols; j++) {
+      const uint32_t q = row + j;
+      const uint8_t s = st[q];
+      if (PROTO_CONDUCTS[s] == 0) {
+        // Written even when unchanged: the kernel does not copy POWER's real
+        // cells current -> next (planes.h), so every one is written here.
+        npower[q] = 0;
+        continue;
+      }
+      const uint8_t kind = PROTO_KIND[s];
+      int best = kind == KIND_SOLAR ? RULE_SOLAR_LEVEL : (kind == KIND_GENERATOR && progress[q] > 0) ? RULE_GENERATOR_LEVEL : 0;
+      for (int f = 0; f < 6; f++) {
+        const uint32_t u = uint32_t(int(q) + DIR_OFFSETS[f]);
+        if (PROTO_CONDUCTS[st[u]] != 0 && int(power[u]) - 1 > best) best = int(power[u]) - 1;
+      }
+      npower[q] = uint8_t(best);
+    }
+  }
+}
+
+inline int outDir(const Planes& cur, uint32_t q, uint32_t tick) {
+  const uint8_t kind = PROTO_KIND[cur.p8(PL8_STRUCT)[q]];
+  const uint8_t d = cur.p8(PL8_DIR)[q];
+  if (kind == KIND_EXTRACTOR || kind == KIND_CONVEYOR || kind == KIND_MACHINE) return d;
+  if (kind == KIND_SPLITTER) return (d + ((tick & 1) == 0 ? 1 : 5)) % 6;
+  return 255;
+}
+
+inline bool accepts(const Planes& cur, const uint8_t* dm, uint32_t t, int from, int item) {
+  const uint8_t kind = PROTO_KIND[cur.p8(PL8_STRUCT)[t]];
+  if (kind == KIND_CONVEYOR || kind == KIND_SPLITTER) {
+    return cur.p8(PL8_COUNT)[t] == 0 && dm[t * 6 + cur.p8(PL8_RECIPE)[t]] == from;
+  }
+  if (kind == KIND_MACHINE) {
+    const RecipeRow& r = RECIPES[cur.p8(PL8_RECIPE)[t]];
+    if (!r.valid) return false;
+    return (item == r.a && cur.p8(PL8_INA)[t] <= RULE_IN_CAP - 6) || (r.b != 0 && item == r.b && cur.p8(PL8_INB)[t] <= RULE_IN_CAP - 6);
+  }
+  if (kind == KIND_GENERATOR) return (item == RES_COAL || item == RES_BIOMASS) && cur.p8(PL8_INA)[t] <= RULE_IN_CAP - 6;
+  if (kind == KIND_STORAGE) {
+    const uint8_t f = cur.p8(PL8_RECIPE)[t];
+    return f != 0 && item == f && cur.p16(PL16_STOCK)[t] <= RULE_STOCK_MAX - 6;
+  }
+  return false;
+}
+
+inline bool phaseStructures(const PhaseCtx& c, const Planes& cur, const Planes& nxt) {
+  const uint8_t* st = cur.p8(PL8_STRUCT);
+  const uint8_t* count = cur.p8(PL8_COUNT);
+  const uint8_t* item = cur.p8(PL8_ITEM);
+  const uint8_t* progress = cur.p8(PL8_PROGRESS);
+  const uint8_t* inA = cur.p8(PL8_INA);
+  const uint8_t* inB = cur.p8(PL8_INB);
+  const uint8_t* power = cur.p8(PL8_POWER);
+  const uint8_t* recipe = cur.p8(PL8_RECIPE);
+  const uint8_t* res = cur.p8(PL8_RES);
+  const uint8_t* amt = cur.p8(PL8_AMT);
+  const uint16_t* stock = cur.p16(PL16_STOCK);
+  uint8_t* ncount = nxt.p8(PL8_COUNT);
+  uint8_t* nitem = nxt.p8(PL8_ITEM);
+  uint8_t* nprogress = nxt.p8(PL8_PROGRESS);
+  uint8_t* ninA = nxt.p8(PL8_INA);
+  uint8_t* ninB = nxt.p8(PL8_INB);
+  uint8_t* nres = nxt.p8(PL8_RES);
+  uint8_t* namt = nxt.p8(PL8_AMT);
+  uint16_t* nstock = nxt.p16(PL16_STOCK);
+  const uint8_t* dm = c.dm;
+  const uint32_t rows = c.hdr[SH_ROWS], cols = c.hdr[SH_COLS], tick = c.tick;
+  bool potential = false;
+  for (uint32_t i = 0; i < rows; i++) {
+    const uint32_t row = (i + 1) * STRIDE + 1;
+    for (uint32_t j = 0; j < cols; j++) {
+      const uint32_t q = row + j;
+      const uint8_t s = st[q];
+      if (s == 0) continue;
+      const uint8_t kind = PROTO_KIND[s];
+      int sent = 0;
+      if (count[q] > 0) {
+        const int od = outDir(cur, q, tick);
+        if (od != 255) {
+          const int f = dm[q * 6 + od];
+          if (f != 255 && accepts(cur, dm, uint32_t(int(q) + DIR_OFFSETS[f]), (f + 3) % 6, item[q])) sent = 1;
+        }
+        if (kind == KIND_SPLITTER) potential = true;
+      }
+      int recvA = 0, recvB = 0, recvItem = 0, recvN = 0;
+      if (kind != KIND_EXTRACTOR && kind != KIND_SOLAR && kind != KIND_POLE) {
+        for (int f = 0; f < 6; f++) {
+          const uint32_t u = uint32_t(int(q) + DIR_OFFSETS[f]);
+          if (count[u] == 0 || st[u] == 0) continue;
+          const int od = outDir(cur, u, tick);
+          if (od == 255 || dm[u * 6 + od] != (f + 3) % 6) continue;
+          const int it = item[u];
+          if (!accepts(cur, dm, q, f, it)) continue;
+          recvN++;
+          recvItem = it;
+          if (kind == KIND_MACHINE) {
+            const RecipeRow& r = RECIPES[recipe[q]];
+            if (it == r.a) recvA++;
+            else recvB++;
+          } else if (kind == KIND_GENERATOR) {
+            recvA++;
+          }
+        }
+      }
+      switch (kind) {
+        case KIND_CONVEYOR:
+        case KIND_SPLITTER:
+          if (sent) { ncount[q] = 0; nitem[q] = 0; }
+          else if (recvN > 0) { ncount[q] = 1; nitem[q] = uint8_t(recvItem); }
+          break;
+        case KIND_STORAGE:
+          if (recvN > 0) nstock[q] = uint16_t(stock[q] + recvN);
+          break;
+        case KIND_GENERATOR: {
+          int fuel = inA[q] + recvA;
+          if (progress[q] > 0) nprogress[q] = uint8_t(progress[q] - 1);
+          else if (inA[q] > 0) { fuel--; nprogress[q] = uint8_t(RULE_BURN_TICKS); }
+          ninA[q] = uint8_t(fuel);
+          break;
+        }
+        case KIND_EXTRACTOR: {
+          int cnt = count[q] - sent;
+          int it = item[q];
+          const uint8_t r = res[q];
+          if (power[q] > 0 && r != RES_NONE && amt[q] > 0 && count[q] < RULE_OUT_CAP) {
+            const int p = progress[q] + 1;
+            if (p >= RULE_EXTRACT_TICKS) {
+              nprogress[q] = 0;
+              namt[q] = uint8_t(amt[q] - 1);
+              if (amt[q] == 1) nres[q] = RES_NONE;
+              cnt++;
+              it = r;
+              c.hdr[SH_PROD + r] = c.hdr[SH_PROD + r] + 1u;
+            } else {
+              nprogress[q] = uint8_t(p);
+            }
+          }
+          ncount[q] = uint8_t(cnt);
+          nitem[q] = uint8_t(cnt > 0 ? it : 0);
+          break;
+        }
+        case KIND_MACHINE: {
+          const RecipeRow& r = RECIPES[recipe[q]];
+          int a = inA[q] + recvA, b = inB[q] + recvB, cnt = count[q] - sent, it = item[q];
+          if (r.valid && power[q] > 0) {
+            const int p = progress[q];
+            if (p == 0) {
+              if (inA[q] >= r.aCount && inB[q] >= r.bCount) { a -= r.aCount; b -= r.bCount; nprogress[q] = 1; }
+            } else if (p >= r.ticks) {
+              if (count[q] + r.outCount <= RULE_OUT_CAP) {
+                cnt += r.outCount;
+                it = r.out;
+                nprogress[q] = 0;
+                c.hdr[SH_PROD + r.out] = c.hdr[SH_PROD + r.out] + r.outCount;
+              }
+            } else {
+              nprogress[q] = uint8_t(p + 1);
+            }
+          }
+          ninA[q] = uint8_t(a);
+          ninB[q] = uint8_t(b);
+          ncount[q] = uint8_t(cnt);
+          nitem[q] = uint8_t(cnt > 0 ? it : 0);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  return potential;
+}
+
+}  // namespace rules
+}  // namespace hexd

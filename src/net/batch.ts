@@ -1,0 +1,57 @@
+/**
+ * Work deferred to the end of the current burst of callbacks, for every
+ * connection at once: one `setImmediate` runs everything added since the last
+ * run. The transports use it to deliver a session's outbox once per burst (a
+ * tick appends several messages to each session: action_result, diff,
+ * player...) and to uncork each socket once after that, instead of one timer,
+ * one read of the outbox and one write per message per connection.
+ *
+ * @example
+ * const batch = new MacrotaskBatch()
+ * batch.add(() => conn.pump())        // after the current macrotask
+ * batch.addLast(() => socket.uncork()) // after every `add` job of that run (even ones added by jobs)
+ */
+export class MacrotaskBatch {
+  private jobs: Array<() => void> = []
+  private last: Array<() => void> = []
+  private scheduled = false
+  private readonly runAll = (): void => {
+    this.scheduled = false
+    // Jobs may add jobs (a pump that sends corks its socket): run until none are left, then the
+    // `last` ones, so a socket is uncorked once, after everything queued for it.
+    while (this.jobs.length) {
+      const jobs = this.jobs
+      this.jobs = []
+      for (const job of jobs) this.run(job)
+    }
+    const last = this.last
+    this.last = []
+    for (const job of last) this.run(job)
+  }
+
+  /** `onError` gets what a job throws (the other jobs still run). Default: rethrown asynchronously. */
+  constructor(private readonly onError: (err: unknown) => void = (err) => { queueMicrotask(() => { throw err }) }) {}
+
+  /** Runs `job` after the current macrotask, with every other job added before then. */
+  add(job: () => void): void {
+    this.jobs.push(job)
+    this.schedule()
+  }
+
+  /** Like `add`, but after all `add` jobs of the same run. */
+  addLast(job: () => void): void {
+    this.last.push(job)
+    this.schedule()
+  }
+
+  /** Jobs waiting to run. */
+  get size(): number { return this.jobs.length + this.last.length }
+
+  private schedule(): void {
+    if (!this.scheduled) { this.scheduled = true; setImmediate(this.runAll) }
+  }
+
+  private run(job: () => void): void {
+    try { job() } catch (err) { this.onError(err) }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The durable action journal (the daemon's `ActionJournal`, docs/CONTRACTS.md):
+ * every tick's accepted actions are appended to the events table and the
+ * journal head (tick, hash) is moved, in ONE statement — the group commit.
+ * `commit()` resolves only once that is durable; the daemon sends acceptance
+ * replies after it resolves, so an acknowledged action is never lost.
+ *
+ * Ordering and buffering: commits go into one queue written by one writer, so
+ * they land in tick order. The tick loop does not wait on them; if the
+ * database is slow or down, ticks pile up in the queue and the next write takes
+ * them all at once (still one statement), and a failed write is retried with
+ * backoff, keeping the whole queue, until the database is back. Snapshots go
+ * through the same queue, so a snapshot of tick T is never stored before the
+ * log up to T is.
+ */
+import type { Db, Sql } from './db.ts'
+import { log } from './log.ts'
+
+/** A JSON action as the daemon accepted it (`{ type, player, … }`). */
+export type JournalAction = Record<string, unknown>
+
+interface Pending {
+  tick: number
+  actions: JournalAction[]
+  hash: string
+  snapshot?: { data: Uint8Array; format: number }
+  resolve: () => void
+  reject: (e: Error) => void
+}
+
+export interface JournalOptions {
+  retryMs?: number
+  retryMaxMs?: number
+  /** Most actions written in one statement (default 20000). */
+  maxActions?: number
+}
+
+export interface JournalStats { committedTick: number; pending: number; writes: number; actions: number; failures: number; lastError: string | null; connected: boolean }
+
+/**
+ * @example
+ * const j = await Journal.open(db)
+ * await j.commit(1, [{ type: 'join', player: 'p1', name: 'ann' }], result.hash)  // durable now
+ */
+export class Journal {
+  private queue: Pending[] = []
+  private writing = false
+  private closed = false
+  private backoff = 0
+  /** The highest tick handed over by commit(): queued, being written, or written. */
+  private handedTick: number
+  private s: JournalStats
+  private idle: Array<() => void> = []
+
+  /** How durable commits are (shown in the daemon's /healthz). */
+  readonly durability: 'pglite' | 'postgres'
+
+  private constructor(private readonly db: Db, committedTick: number, private readonly o: JournalOptions) {
+    this.durability = db.kind === 'pg' ? 'postgres' : 'pglite'
+    this.s = { committedTick, pending: 0, writes: 0, actions: 0, failures: 0, lastError: null, connected: true }
+    this.handedTick = committedTick
+  }
+
+  /** Opens the journal on a migrated database. */
+  static async open(db: Db, o: JournalOptions = {}): Promise<Journal> {
+    const head = await readHead(db)
+    return new Journal(db, head?.tick ?? 0, o)
+  }
+
+  /** Appends the tick's accepted actions; resolves when durable. Ticks must increase. */
+  commit(tick: number, accepted: readonly JournalAction[], hash = ''): Promise<void> {
+    return this.enqueue(tick, accepted, hash)
+  }
+
+  /** Stores a snapshot of the world at `tick`, a tick already committed or queued (written after its log). */
+  snapshot(tick: number, hash: string, data: Uint8Array, format: number): Promise<void> {
+    return this.enqueue(tick, [], hash, { data, format })
+  }
+
+  private enqueue(tick: number, actions: readonly JournalAction[], hash: string, snapshot?: Pending['snapshot']): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('journal is closed'))
+    // Not the queue's tail: a batch being written has already left the queue,
+    // and a snapshot of a tick in that batch is still after its log.
+    const last = this.handedTick
+    // A commit must be a new tick. A snapshot must be of a tick already handed
+    // to the journal: it is then written after that tick's log, never before.
+    if (snapshot ? tick > last : tick <= last) {
+      return Promise.reject(new Error(snapshot ? `journal: snapshot of tick ${tick} before that tick was committed (last ${last})` : `journal: tick ${tick} is not after the last tick ${last}`))
+    }
+    if (!snapshot) this.handedTick = tick
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ tick, actions: [...actions], hash, snapshot, resolve, reject })
+      this.s.pending = this.queue.length
+      if (!this.writing) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true
+    try {
+      while (this.queue.length) {
+        const batch = this.take()
+        try {
+          await this.write(batch)
+        } catch (err) {
+          this.s.failures++
+          this.s.lastError = (err as Error).message
+          this.s.connected = false
+          this.backoff = Math.min(this.backoff ? this.backoff * 2 : (this.o.retryMs ?? 100), this.o.retryMaxMs ?? 2000)
+          log.warn({ ticks: batch.length, pendingTicks: this.queue.length, err: this.s.lastError, retryInMs: this.backoff }, 'journal write failed; keeping the ticks and retrying')
+          this.queue.unshift(...batch)
+          if (this.abandon) break
+          await new Promise((r) => setTimeout(r, this.backoff))
+          continue
+        }
+        if (!this.s.connected) log.info({ ticks: batch.length }, 'journal writes resumed')
+        this.s.connected = true
+        this.backoff = 0
+        this.s.writes++
+        for (const p of batch) if (!p.snapshot) this.s.committedTick = Math.max(this.s.committedTick, p.tick)
+        for (const p of batch) { this.s.actions += p.actions.length; p.resolve() }
+        this.s.pending = this.queue.length
+      }
+    } finally {
+      this.writing = false
+      if (this.abandon) for (const p of this.queue.splice(0)) p.reject(new Error(`journal closed before tick ${p.tick} was durable`))
+      for (const f of this.idle.splice(0)) f()
+    }
+  }
+
+  /** Everything queued up to the first snapshot (inclusive) and maxActions. */
+  private take(): Pending[] {
+    const max = this.o.maxActions ?? 20000
+    let n = 0, count = 0
+    while (n < this.queue.length) {
+      const p = this.queue[n]
+      if (n > 0 && count + p.actions.length > max) break
+      count += p.actions.length
+      n++
+      if (p.snapshot) break
+    }
+    return this.queue.splice(0, n)
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    // A batch is commits, possibly ending with one snapshot (see take()). The
+    // head moves to the last commit; a snapshot never moves it (it may be of
+    // an older tick than commits queued before it).
+    const commits = batch.filter((p) => !p.snapshot)
+    const snap = batch.at(-1)!.snapshot ? batch.at(-1)! : undefined
+    const head = commits.at(-1)
+    const ticks: number[] = [], types: string[] = [], payloads: string[] = []
+    for (const p of commits) for (const a of p.actions) { ticks.push(p.tick); types.push(String(a.type)); payloads.push(JSON.stringify(a)) }
+    const append = (sql: Sql) => sql.query(
+      `WITH ins AS (
+         INSERT INTO events (tick, type, payload)
+         SELECT t, ty, p FROM unnest($1::int8[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS u(t, ty, p, o) ORDER BY o
+         RETURNING 1)
+       INSERT INTO journal_head (id, tick, hash) VALUES (1, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`,
+      [ticks, types, payloads, head!.tick, head!.hash])
+    const storeSnap = (sql: Sql) => sql.query('INSERT INTO snapshots (tick, hash, format, data) VALUES ($1, $2, $3, $4)',
+      [snap!.tick, snap!.hash, snap!.snapshot!.format, Buffer.from(snap!.snapshot!.data.buffer, snap!.snapshot!.data.byteOffset, snap!.snapshot!.data.byteLength)])
+    if (!snap) { await append(this.db); return }
+    if (!head) { await storeSnap(this.db); return }
+    await this.db.transaction(async (tx) => { await append(tx); await storeSnap(tx) })
+  }
+
+  private abandon = false
+
+  /** Resolves once everything queued so far is durable (retrying while the database is down). */
+  async drained(): Promise<void> {
+    if (!this.writing && this.queue.length === 0) return
+    await new Promise<void>((r) => this.idle.push(r))
+    if (this.queue.length) return this.drained()
+  }
+
+  /**
+   * Waits up to `timeoutMs` (default: for ever) for queued ticks to become
+   * durable, then rejects whatever is still queued and refuses new commits.
+   */
+  async close(timeoutMs = Infinity): Promise<void> {
+    this.closed = true
+    if (this.queue.length || this.writing) {
+      const timer = Number.isFinite(timeoutMs) ? new Promise<void>((r) => setTimeout(r, timeoutMs).unref()) : new Promise<void>(() => {})
+      await Promise.race([this.drained(), timer])
+    }
+    this.abandon = true
+    const left = this.queue.splice(0)
+    for (const p of left) p.reject(new Error(`journal closed before tick ${p.tick} was durable`))
+    if (left.length) log.error({ lostTicks: left.length, firstTick: left[0].tick }, 'journal closed with ticks not yet durable (their actions were never acknowledged)')
+  }
+
+  stats(): JournalStats { return { ...this.s, pending: this.queue.length } }
+}
+
+/** The journal head (last durable tick and the hash after it), or undefined on a new database. */
+export async function readHead(sql: Sql): Promise<{ tick: number; hash: string } | undefined> {
+  return (await sql.query<{ tick: number; hash: string }>('SELECT tick, hash FROM journal_head WHERE id = 1'))[0]
+}

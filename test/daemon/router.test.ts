@@ -1,0 +1,62 @@
+// The router: one ordered queue; outcomes are released only after the tick's journal commit; commits stay in order.
+import t from 'tap'
+import { Router } from '../../src/daemon/router.ts'
+import { MemoryJournal, type ActionJournal } from '../../src/daemon/journal.ts'
+
+t.test('actions from several submitters are applied in arrival order and answered after commit', async (t) => {
+  const events: string[] = []
+  let release!: () => void
+  const gate = new Promise<void>((r) => { release = r })
+  const journal: ActionJournal = {
+    async commit(tick, accepted) { events.push(`commit-start ${tick} ${accepted.length}`); await gate; events.push(`commit-done ${tick}`) },
+    async close() {},
+  }
+  const r = new Router(journal)
+  const a = r.enqueue({ sessionId: 'a', playerId: 'p1' }, [{ type: 'claim', cell: 1 }, { type: 'claim', cell: 2 }], 10)
+  const b = r.enqueue({ sessionId: 'b', playerId: 'p2' }, [{ type: 'claim', cell: 1 }], 10)
+  t.equal(a.tick, 11, 'applies at the next tick')
+  t.equal(r.queued, 3)
+  const batch = r.drain()
+  t.same(batch.actions.map((x) => `${x.cell}`), ['1', '2', '1'], 'arrival order')
+  t.equal(r.queued, 0)
+  a.results.then(() => events.push('a answered'))
+  b.results.then(() => events.push('b answered'))
+  const done = r.settle(batch, 11, [{ ok: true, tick: 11 }, { ok: true, tick: 11 }, { ok: false, tick: 11, code: 'HEXD_BAD_ACTION', reason: 'cell 1 was just claimed by player 1' }])
+  await new Promise((res) => setTimeout(res, 10))
+  t.same(events, ['commit-start 11 2'], 'nobody is answered before the commit resolves')
+  release()
+  await done
+  await Promise.all([a.results, b.results])
+  t.same(events.slice(0, 2), ['commit-start 11 2', 'commit-done 11'])
+  t.same(await b.results, [{ ok: false, tick: 11, code: 'HEXD_BAD_ACTION', reason: 'cell 1 was just claimed by player 1' }])
+  t.same((await a.results).map((o) => o.ok), [true, true])
+})
+
+t.test('a failed commit rejects its submitters and later ticks still commit in order', async (t) => {
+  const order: number[] = []
+  const journal: ActionJournal = {
+    async commit(tick) { order.push(tick); if (tick === 2) throw new Error('disk full') },
+    async close() {},
+  }
+  const r = new Router(journal)
+  const x = r.enqueue(null, [{ type: 'claim' }], 1)
+  const b1 = r.drain()
+  const p2 = r.settle(b1, 2, [{ ok: true, tick: 2 }])
+  const y = r.enqueue(null, [{ type: 'claim' }], 2)
+  const p3 = r.settle(r.drain(), 3, [{ ok: true, tick: 3 }])
+  await t.rejects(x.results, /disk full/)
+  await t.rejects(p2, /disk full/)
+  await p3
+  t.same(await y.results, [{ ok: true, tick: 3 }])
+  t.same(order, [2, 3])
+})
+
+t.test('memory journal keeps accepted actions in tick order and refuses reordering', async (t) => {
+  const j = new MemoryJournal()
+  await j.commit(1, [{ type: 'a' }])
+  await j.commit(2, [])
+  await j.commit(3, [{ type: 'b' }])
+  t.same(j.entries.map((e) => e.tick), [1, 3])
+  await t.rejects(j.commit(3, []), /tick order/)
+  t.equal(j.durability, 'memory')
+})

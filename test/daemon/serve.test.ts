@@ -1,0 +1,42 @@
+// `hexd serve` as a process: starts with no set-up, serves /healthz, and on SIGTERM drains clients and exits 0; bad options exit 64.
+import t from 'tap'
+import { once } from 'node:events'
+import { WebSocket } from 'ws'
+import { spawnServe } from '../helpers/hexd-serve.ts'
+
+// HEXD_STORE=memory: these tests are about the daemon, not persistence (test/store/daemon.test.ts runs
+// serve with its store), and must not share ./.hexd with other tests running at the same time.
+const serve = (args: string[], env: Record<string, string> = {}) => spawnServe(args, { env: { HEXD_STORE: process.env.HEXD_STORE ?? 'memory', ...env } })
+
+t.test('starts with no set-up, reports health, drains on SIGTERM and exits 0', async (t) => {
+  const s = serve(['--port', '0', '--size', '16', '--no-zmq'], { HEXD_UPS: '25' })
+  const url = await s.listening
+  const health = await (await fetch(url + '/healthz')).json()
+  t.match(health, { status: 'ok', durability: 'memory', ups_target: 25 }, 'env HEXD_UPS applied; memory journal said plainly')
+  const ws = new WebSocket(url.replace('http', 'ws') + '/socket/websocket?vsn=2.0.0')
+  await once(ws, 'open')
+  ws.send(JSON.stringify(['1', '1', 'world:main', 'phx_join', { name: 'ann' }]))
+  await once(ws, 'message')
+  const closed = once(ws, 'close')
+  const exited = once(s.child, 'exit')
+  s.child.kill('SIGTERM')
+  const [code] = await closed
+  t.equal(code, 1001, 'clients are closed with 1001 going away')
+  const [exitCode] = await exited
+  t.equal(exitCode, 0, 'exit 0')
+  t.ok(s.lines.some((l) => l.msg === 'stopped'), 'logs that it stopped')
+  t.ok(s.lines.every((l) => typeof l.level === 'number'), 'every stderr line is pino JSON')
+})
+
+t.test('bad options are refused with a message naming them, exit 64', async (t) => {
+  for (const [args, env, re] of [
+    [['--ups', '0'], {}, /ups \(--ups\) must be an integer from 1 to 60, got "0"/],
+    [['--port', 'abc'], {}, /port \(--port\) must be an integer/],
+    [[], { HEXD_SIZE: '0' }, /size \(HEXD_SIZE\) must be an integer from 1/],
+  ] as Array<[string[], Record<string, string>, RegExp]>) {
+    const s = serve(args, env)
+    const [code] = await once(s.child, 'exit')
+    t.equal(code, 64, `${args.join(' ')} ${JSON.stringify(env)}: exit 64`)
+    t.match(s.stderr(), re)
+  }
+})
