@@ -58,6 +58,11 @@ class PgDb implements Db {
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
     let broken = false
+    // A checked-out client is ours to watch: the pool's error handler covers idle clients only,
+    // and a connection that dies between two statements emits 'error' on the client, which with
+    // no listener would crash the process. The statement in flight rejects on its own.
+    const onError = (err: Error) => { broken = true; log.warn({ err: err.message, db: this.location }, 'postgres connection lost inside a transaction') }
+    client.on('error', onError)
     try {
       await client.query('begin')
       const out = await fn({ query: async <R>(s: string, p: unknown[] = []) => (await client.query(s, p as unknown[])).rows as R[] })
@@ -67,6 +72,8 @@ class PgDb implements Db {
       await client.query('rollback').catch(() => { broken = true })
       throw err
     } finally {
+      // A broken client is discarded and may still report its end: keep listening to it.
+      if (!broken) client.off('error', onError)
       client.release(broken)
     }
   }

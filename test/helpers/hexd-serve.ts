@@ -47,7 +47,11 @@ export function spawnServe(args: string[], o: ServeOptions = {}): ServeProcess {
     for (const l of parts) { try { lines.push(JSON.parse(l)) } catch { /* not JSON */ } }
     onLine()
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    // A crash (uncaught error: 1, or EX_SOFTWARE: 70) is shown, so a failing test says why.
+    if (code === 1 || code === 70) process.stderr.write(`hexd serve ${args.join(' ')} crashed (exit ${code}):\n${err.slice(-4000)}\n`)
+    resolve(code)
+  }))
   const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hexd serve did not log "listening" in ${o.timeoutMs ?? 30_000} ms:\n${err.slice(-2000)}`)), o.timeoutMs ?? 30_000)
     timer.unref()
