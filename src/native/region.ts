@@ -65,7 +65,13 @@ export class RegionChannel {
     this.state = native.stateBuffer()
     this.loopWake = native.info().wake === 'loop'
     // (Loop wake: the native side disarmed itself before calling back.)
-    native.startWaiter(() => { this.armedLoop = false; this.settle(native.drain()) })
+    // A wake-up can still be queued when close() runs; and an exception must not escape a
+    // thread-safe-function callback (Node only warns, DEP0168, and the error is lost).
+    native.startWaiter(() => {
+      this.armedLoop = false
+      if (this.closed) return
+      try { this.settle(native.drain()) } catch (err) { this.fail(err as Error) }
+    })
     this.rearm()
   }
 
