@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "kernel.h"
+#include "halo.h"
 #include "kernel_impl.h"
 #include "planes.h"
 
@@ -38,147 +39,7 @@ using rules::Planes;
 
 using namespace kern;
 
-constexpr uint32_t NPLANES = P8_COUNT + P16_COUNT;
-
 namespace {
-
-
-
-const uint8_t* dirmapOf(DirCache& dc, uint8_t* base) {
-  const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
-  const uint8_t* table = base + HALO_OFFSET;
-  const uint32_t rows = hdr[SH_ROWS], cols = hdr[SH_COLS], count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
-  const size_t tb = size_t(count) * HALO_ENTRY_BYTES;
-  if (dc.rows == rows && dc.cols == cols && dc.count == count && memcmp(dc.table.data(), table, tb) == 0) return dc.dm.data();
-  dc.dm.assign(size_t(AREA) * 6, uint8_t(NO_DIR));
-  for (uint32_t i = 0; i < rows && i < CHUNK; i++)
-    for (uint32_t j = 0; j < cols && j < CHUNK; j++) {
-      const uint32_t q = (i + 1) * STRIDE + j + 1;
-      for (uint32_t e = 0; e < 6; e++) dc.dm[q * 6 + e] = uint8_t(e);
-    }
-  for (uint32_t k = 0; k < count; k++) {
-    const uint8_t* ent = table + k * HALO_ENTRY_BYTES;
-    uint16_t q;
-    memcpy(&q, ent + HE_POS, 2);
-    if (q >= AREA) continue;
-    for (uint32_t e = 0; e < 6; e++) dc.dm[q * 6 + e] = ent[HE_DIRMAP + e];
-  }
-  dc.table.assign(table, table + tb);
-  dc.rows = rows; dc.cols = cols; dc.count = count;
-  return dc.dm.data();
-}
-
-// Gathers one plane's source values along one run into `out` (loads only:
-// with no stores in between, the mostly-missing loads of a seam column all
-// go out together instead of queueing behind possibly-aliasing stores).
-template <typename T>
-inline void gatherRun(const T* __restrict sp, const HaloRun& r, T* __restrict out) {
-  const T* s = sp + r.sq;
-  if (r.dsq == 1) {
-    for (uint32_t k = 0; k < r.len; k++) out[k] = s[k];
-  } else {
-    for (uint32_t k = 0; k < r.len; k++) out[k] = s[int32_t(k) * r.dsq];
-  }
-}
-
-// Writes gathered values along one run; returns whether any differed.
-template <typename T>
-inline uint32_t scatterRun(T* __restrict d, const HaloRun& r, const T* __restrict in) {
-  uint32_t changed = 0;
-  T* dp = d + r.q;
-  if (r.dq == 1) {
-    for (uint32_t k = 0; k < r.len; k++) { changed |= uint32_t(dp[k] ^ in[k]); dp[k] = in[k]; }
-  } else {
-    for (uint32_t k = 0; k < r.len; k++) { changed |= uint32_t(dp[int32_t(k) * r.dq] ^ in[k]); dp[int32_t(k) * r.dq] = in[k]; }
-  }
-  return changed;
-}
-
-// tick.ts copyHalo: returns the planes (planes.h bits) where any halo byte changed. The table's
-// entries are cut into runs (consecutive entries with the same source slot
-// and constant position steps: the seams); each plane is gathered run by run
-// (seam rows contiguous, seam columns strided, no per-entry index loads),
-// then written back and compared.
-// `validAt` >= 0: the current copy's halo equalled its sources' real cells as
-// of that tick of this request; a plane no source slot changed since
-// (lastChanged[src * NPLANES + p] < validAt) would be copied as the same
-// bytes: skipped, and nothing changed (in a world without structures only
-// RES and AMT ever change; in a settled one, nothing, tick after tick).
-// Cuts slot s's halo table into runs into `out` (src left null: copyHalo
-// points it at the copy it reads). A missing source (not defined) reads as
-// VOID: slot NO_SLOT, position 0 of a zero copy.
-void buildRuns(uint8_t* state, uint32_t s, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, std::vector<HaloRun>& out) {
-  uint8_t* base = slotBase(state, s);
-  const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
-  const uint8_t* table = base + HALO_OFFSET;
-  const uint32_t count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
-  HaloRun runs[HALO_MAX];
-  uint32_t nRuns = 0;
-  for (uint32_t e = 0; e < count; e++) {
-    const uint8_t* ent = table + e * HALO_ENTRY_BYTES;
-    uint16_t q, sq;
-    uint32_t src;
-    memcpy(&q, ent + HE_POS, 2);
-    memcpy(&sq, ent + HE_SRC_POS, 2);
-    memcpy(&src, ent + HE_SRC_SLOT, 4);
-    const bool present = src != NO_SLOT && src < capacity && (src >> 5) < nDefinedWords && (defined[src >> 5] >> (src & 31) & 1);
-    if (!present) { src = NO_SLOT; sq = 0; }
-    if (nRuns > 0) {
-      HaloRun& r = runs[nRuns - 1];
-      if (r.slot == src) {
-        const int32_t dq = int32_t(q) - (r.q + int32_t(r.len - 1) * r.dq), dsq = int32_t(sq) - (r.sq + int32_t(r.len - 1) * r.dsq);
-        if (r.len == 1 && dq != 0) { r.dq = dq; r.dsq = dsq; r.len = 2; continue; }
-        if (r.len > 1 && dq == r.dq && dsq == r.dsq) { r.len++; continue; }
-      }
-    }
-    runs[nRuns++] = HaloRun{nullptr, src, int32_t(q), int32_t(sq), 0, 0, 1};
-  }
-  out.assign(runs, runs + nRuns);
-}
-
-// `runs`: this slot's halo table as cut by buildRuns (constant inside one
-// request: the TS side writes tables only between requests).
-uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, HaloRun* runs, uint32_t nRuns, const int64_t* lastChanged, int64_t validAt) {
-  static const uint8_t ZERO[COPY_BYTES] = {};
-  uint8_t* d8 = copyOf(state, s, cur).all;
-  uint32_t need = planes::ALL;
-  if (validAt >= 0) {
-    need = 0;
-    for (uint32_t k = 0; k < nRuns; k++) {
-      if (runs[k].slot == NO_SLOT) continue;
-      const int64_t* lc = lastChanged + uint64_t(runs[k].slot) * NPLANES;
-      for (uint32_t p = 0; p < NPLANES; p++)
-        if (lc[p] >= validAt) need |= 1u << p;
-    }
-    if (need == 0) return 0;
-  }
-  for (uint32_t k = 0; k < nRuns; k++) runs[k].src = runs[k].slot == NO_SLOT ? ZERO : copyOf(state, runs[k].slot, cur).all;
-  // Every needed plane's values first (all loads), then every write.
-  alignas(64) uint8_t v8[P8_COUNT][HALO_MAX];
-  alignas(64) uint16_t v16[P16_COUNT][HALO_MAX];
-  for (uint32_t p = 0; p < P8_COUNT; p++)
-    if (need >> p & 1)
-    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) gatherRun<uint8_t>(runs[k].src + p * AREA, runs[k], v8[p] + at);
-  for (uint32_t p = 0; p < P16_COUNT; p++)
-    if (need >> (P8_COUNT + p) & 1)
-    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
-      gatherRun<uint16_t>(reinterpret_cast<const uint16_t*>(runs[k].src + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
-  uint32_t mask = 0;
-  for (uint32_t p = 0; p < P8_COUNT; p++) {
-    if (!(need >> p & 1)) continue;
-    uint32_t changed = 0;
-    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) changed |= scatterRun<uint8_t>(d8 + p * AREA, runs[k], v8[p] + at);
-    if (changed) mask |= 1u << p;
-  }
-  for (uint32_t p = 0; p < P16_COUNT; p++) {
-    if (!(need >> (P8_COUNT + p) & 1)) continue;
-    uint32_t changed = 0;
-    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
-      changed |= scatterRun<uint16_t>(reinterpret_cast<uint16_t*>(d8 + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
-    if (changed) mask |= 1u << (P8_COUNT + p);
-  }
-  return mask;
-}
 
 // tick.ts tickSlot.
 // With `hashPending` (multi-tick requests) the chunk hash is not computed
@@ -186,18 +47,22 @@ uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, HaloRun* runs, uint3
 // `eq` (planes.h bits): planes known byte-identical in both copies on entry
 // (not copied); on return, the planes identical after the tick (those with
 // no real cell changed: the rest was copied or already equal).
+// `powerZero` (see Impl::powerZero): in, this request already ticked the slot
+// without structures; out, this tick did.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq) {
+              uint32_t& eq, uint8_t& powerZero) {
   uint8_t* base = slotBase(state, s);
   uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
   rules::PhaseCtx ctx{seedLo, seedHi, tick, hdr, dm};
   const uint32_t rows = hdr[SH_ROWS] > CHUNK ? CHUNK : hdr[SH_ROWS], cols = hdr[SH_COLS] > CHUNK ? CHUNK : hdr[SH_COLS];
   // Inside a request the struct plane is constant (actions land between
-  // requests), so a chunk without structures now had none at the tick that
-  // made POWER equal in both copies: its real cells are 0 in both already.
+  // requests), so a chunk without structures now had none at this request's
+  // earlier tick that wrote its next POWER 0; with POWER equal in both copies
+  // since, its real cells are 0 in both already.
   const bool structures = rules::anyStructure(c, rows, cols);
-  const bool powerZero = !structures && (eq >> PL8_POWER & 1);
+  const bool pz = !structures && powerZero && (eq >> PL8_POWER & 1);
+  powerZero = !structures;
   planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
   bool potential;
   uint32_t diffMask = 0, cells;
@@ -213,7 +78,7 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
     // same result (all power 0, nothing else) from the resources pass, which
     // also clears power (unless already 0 in both copies) and counts changes.
     rules::ResStats st;
-    potential = rules::phaseResources(ctx, c, x, &st, !powerZero);
+    potential = rules::phaseResources(ctx, c, x, &st, !pz);
     cells = st.cells;
     diffMask = st.planes;
   }
@@ -274,14 +139,22 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
   uint8_t* haloBits = scratch + bitsOff;
   uint8_t* hashPending = scratch + pendOff;
   uint8_t* savedHdrs = scratch + hdrOff;
-  if (im.dirs.size() < capacity) im.dirs.resize(capacity);
-  for (uint32_t s : active) if (!im.dirs[s]) im.dirs[s] = std::make_unique<DirCache>();
+  // Per-slot caches: direction maps and halo runs kept while the halo table
+  // (and the defined bitmap the runs were cut for) is unchanged.
+  if (im.cache.size() < capacity) im.cache.resize(capacity);
+  if (defined != im.lastDefined) { im.lastDefined = defined; im.definedGen++; }
+  for (uint32_t s : active) {
+    if (!im.cache[s]) im.cache[s] = std::make_unique<SlotCache>();
+    SlotCache& sc = *im.cache[s];
+    refreshSlotCache(sc, slotBase(state, s), defined.data(), nDef, capacity, sc.definedGen != im.definedGen);
+    sc.definedGen = im.definedGen;
+  }
   im.changed.assign(nActive, 0);
   im.haloAt.assign(2ull * capacity, -1);
-  im.lastChanged.assign(uint64_t(capacity) * NPLANES, -1);
-  im.eq.assign(capacity, 0);
-  if (im.runs.size() < capacity) im.runs.resize(capacity);
-  im.runsValid.assign(capacity, 0);
+  im.log.reset(capacity);
+  if (im.eq.size() < capacity) im.eq.resize(capacity, 0);  // kept across requests (see Impl::eq)
+  im.powerZero.assign(capacity, 0);
+  im.edges.reset(capacity);
 
   uint64_t committed = uint64_t(wh[WH_TICK_LO]) | (uint64_t(wh[WH_TICK_HI]) << 32);
   if (!flip && committed + 1 != target) {
@@ -319,19 +192,29 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
     im.tickChanged.assign(nActive, 0);
     im.pool->parallelFor(nActive, [&](uint32_t k) {
       const uint32_t s = active[k];
-      std::vector<HaloRun>& runs = im.runs[s];
-      if (!im.runsValid[s]) { buildRuns(state, s, defined.data(), nDef, capacity, runs); im.runsValid[s] = 1; }
-      const uint32_t haloMask = copyHalo(state, s, cur, runs.data(), uint32_t(runs.size()), im.lastChanged.data(), im.haloAt[2ull * s + cur]);
+      SlotCache& sc = *im.cache[s];
+      const uint32_t haloMask = copyHalo(state, s, cur, sc, im.log, im.haloAt[2ull * s + cur], im.edges);
       if (haloMask) haloBits[s] = 1;
       // A plane whose current halo just changed no longer equals the next copy's.
       im.eq[s] &= ~haloMask;
       im.haloAt[2ull * s + cur] = T;
       uint8_t* base = slotBase(state, s);
       const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
-      if (!winter && (hdr[SH_FLAGS] & SLOT_FLAG_ASLEEP) != 0 && !haloBits[s]) return;
+      if (!winter && (hdr[SH_FLAGS] & SLOT_FLAG_ASLEEP) != 0 && !haloBits[s]) {
+        // Asleep: both copies' real cells are equal, so are their edges. Only
+        // the next copy's side is written (neighbours read the current one).
+        uint8_t* ok = im.edges.ok.data() + 2ull * s;
+        if (ok[cur] && !ok[cur ^ 1]) {
+          uint8_t* e = im.edges.bytes.data() + 2ull * s * EDGE_BYTES;
+          memcpy(e + (cur ^ 1) * EDGE_BYTES, e + cur * EDGE_BYTES, EDGE_BYTES);
+          ok[cur ^ 1] = 1;
+        }
+        return;
+      }
       cellsA.fetch_add(uint64_t(hdr[SH_ROWS]) * hdr[SH_COLS], std::memory_order_relaxed);
-      const uint8_t* dm = dirmapOf(*im.dirs[s], base);
-      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, flip ? hashPending + s : nullptr, im.eq[s]);
+      const uint8_t* dm = sc.dm.data();
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, flip ? hashPending + s : nullptr, im.eq[s], im.powerZero[s]);
+      extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
       im.tickChanged[k] = planes::ALL & ~im.eq[s];  // the planes this tick changed
       if (ch) {
@@ -341,9 +224,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
         if (flip) reinterpret_cast<uint32_t*>(base)[SH_FLAGS] |= SLOT_FLAG_MODIFIED;
       }
     });
-    for (uint32_t k = 0; k < nActive; k++)
-      for (uint32_t p = 0; p < NPLANES; p++)
-        if (im.tickChanged[k] >> p & 1) im.lastChanged[uint64_t(active[k]) * NPLANES + p] = T;
+    for (uint32_t k = 0; k < nActive; k++) im.log.record(active[k], im.tickChanged[k], T);
     cells += cellsA.load();
     ticks++;
     rh->worker_heartbeat.fetch_add(1, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "halo.h"
 #include "pool.h"
 #include "region.h"
 #include "rules.h"
@@ -18,43 +19,37 @@ using rules::Planes;
 
 enum : uint32_t { KREQ_TICK = 16, KREQ_CHUNK_HASH = 17, KREQ_HASH_TREE = 18, KREQ_GENERATE = 19 };
 
-// One straight piece of a halo: `len` entries whose slot positions advance by
-// `dq` here and by `dsq` in the source slot (a seam row or column; its
-// direction in the source depends on how the frames meet).
-struct HaloRun {
-  const uint8_t* src;  // source copy (or zeros when the source is not resident)
-  uint32_t slot;       // source slot, NO_SLOT for the zeros
-  int32_t q, sq, dq, dsq;
-  uint32_t len;
-};
-
-// A slot's direction map (tick.ts buildDirmap), cached until its halo table,
-// rows or cols change.
-struct DirCache {
-  std::vector<uint8_t> dm, table;
-  uint32_t rows = ~0u, cols = ~0u, count = ~0u;
-};
-
 struct Impl {
   std::unique_ptr<Pool> pool;
-  std::vector<std::unique_ptr<DirCache>> dirs;
+  // Per slot: direction map and halo runs (halo.h), kept across requests and
+  // re-validated against the slot's halo table at the start of each request.
+  std::vector<std::unique_ptr<SlotCache>> cache;
+  std::vector<uint32_t> lastDefined;  // the defined-slot bitmap of the previous tick request
+  uint64_t definedGen = 0;            // bumped whenever that bitmap changes
   std::vector<uint8_t> changed;  // per active index, this request
-  // Halo reuse inside one multi-tick request (kernel.cc copyHalo): per slot
+  // Halo reuse inside one multi-tick request (halo.cc copyHalo): per slot
   // and copy, the tick as of which that copy's halo equals its sources' real
-  // cells (-1: unknown); per slot and plane, the last tick that changed it.
-  // Worker memory, reset by every request: the TS side may write the state
-  // between requests, and a restarted worker starts from nothing.
-  std::vector<int64_t> haloAt, lastChanged;
-  // lastChanged is per slot and plane (planes.h bits): slot * 14 + plane.
+  // cells (-1: unknown); per slot, which planes changed when (halo.h).
+  // Worker memory, reset by every request: the TS side may write real cells
+  // (actions) between requests, and a restarted worker starts from nothing.
+  std::vector<int64_t> haloAt;
+  ChangeLog log;
   std::vector<uint32_t> tickChanged;  // per active index, the planes this tick changed
   // Per slot, the planes (planes.h bits) known byte-identical in its two
-  // copies: not copied by the next tick. Known only from this request's own
-  // ticks (0 at its start, for the same reasons as haloAt).
+  // copies: not copied by the next tick. Kept across requests: every write
+  // the TS side makes to a slot's planes writes both copies alike (actions:
+  // cells.ts writeFields; chunk load/generate; setActive's sync of a slot
+  // leaving the active set; unload's zero fill), which keeps equal planes
+  // equal. A restarted worker starts from 0 (nothing known).
   std::vector<uint32_t> eq;
-  // Per slot, its halo table cut into runs, built once per request
-  // (runsValid reset by every request: the TS side may rewrite tables).
-  std::vector<std::vector<HaloRun>> runs;
-  std::vector<uint8_t> runsValid;
+  // Per slot, this request has ticked it without structures (the struct
+  // plane is constant inside a request), so its next POWER was written 0:
+  // with POWER in `eq`, both copies' real POWER cells are 0 (kernel.cc
+  // tickSlot skips clearing them). Request-local: an action may write POWER.
+  std::vector<uint8_t> powerZero;
+  // Per slot and copy, RES/AMT border columns written by its last tick
+  // (halo.h); reset by every request.
+  EdgeCache edges;
 };
 
 inline uint8_t* slotBase(uint8_t* state, uint32_t s) { return state + WORLD_HEADER_BYTES + uint64_t(s) * SLOT_BYTES; }
