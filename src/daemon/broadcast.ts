@@ -10,6 +10,8 @@
  * const b = new Broadcaster({ aoi: (pid) => game.areaOfInterest(pid), diff: (id) => world.chunkDiff(id), snapshot })
  * b.add(session)                       // watch + first snapshot
  * b.tick(tick, changedChunks)          // once per tick, after the commit point
+ * const fan = b.prepare(tick, changed)  // or: serialize at the step, append after the commit
+ * fan.to(session); fan.all()
  */
 import { shareChunk, type SharedChunk } from '../net/outbox.ts'
 import type { Session } from '../net/sessions.ts'
@@ -21,6 +23,12 @@ export interface BroadcastSource {
   /** The cells of `chunk` that changed in the last tick. */
   diff(chunk: number): CellView[]
   snapshot(chunks: number[]): WorldSnapshot
+}
+
+/** One tick's diffs, ready to append (see {@link Broadcaster.prepare}). Each session gets its diff once. */
+export interface Fanout {
+  to(s: Session): void
+  all(): void
 }
 
 export class Broadcaster {
@@ -62,15 +70,17 @@ export class Broadcaster {
 
   /** Fans out the diffs of `changed` chunks for `tick` now. */
   tick(tick: number, changed: Iterable<number>): void {
-    this.prepare(tick, changed)()
+    this.prepare(tick, changed).all()
   }
 
   /**
    * Reads and serializes the diffs of `changed` chunks for `tick` now (they are "since the
-   * previous tick", so this must run before the next step) and returns the function that
-   * delivers them (the daemon calls it once the tick's journal commit resolved).
+   * previous tick", so this must run before the next step) and returns their delivery, which the
+   * daemon runs once the tick's journal commit resolved: `to(s)` appends session `s`'s diff (the
+   * daemon does it right after answering that session's actions, so both leave in one write),
+   * `all()` every diff not appended yet.
    */
-  prepare(tick: number, changed: Iterable<number>): () => void {
+  prepare(tick: number, changed: Iterable<number>): Fanout {
     const perSession = new Map<Session, SharedChunk[]>()
     let shared = 0
     for (const id of changed) {
@@ -88,7 +98,18 @@ export class Broadcaster {
     }
     this.lastShared = shared
     this.lastDeliveries = perSession.size
-    return () => { for (const [s, chunks] of perSession) if (!s.closed) s.outbox.pushDiff(tick, tick, chunks) }
+    return {
+      to(s) {
+        const chunks = perSession.get(s)
+        if (!chunks) return
+        perSession.delete(s)
+        if (!s.closed) s.outbox.pushDiff(tick, tick, chunks)
+      },
+      all() {
+        for (const [s, chunks] of perSession) if (!s.closed) s.outbox.pushDiff(tick, tick, chunks)
+        perSession.clear()
+      },
+    }
   }
 
   /** Players whose area of interest may have changed (moved): rewatch their sessions. */

@@ -19,7 +19,7 @@ import { HexdError } from '../errors.ts'
 import { createHub, type Hub } from '../net/hub.ts'
 import type { Session } from '../net/sessions.ts'
 import { startNetServer, type NetServer } from '../net/server.ts'
-import type { ActionOutcome, TokenStore } from '../net/types.ts'
+import type { ActionOutcome, PlayerView, TokenStore } from '../net/types.ts'
 import { Broadcaster } from './broadcast.ts'
 import type { ServeConfig } from './config.ts'
 import { EngineGame } from './game.ts'
@@ -149,22 +149,44 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const batch = router.drain()
     const step = await game.step(batch.actions)
     const outcomes = step.results
-    const committed = router.settle(batch, step.tick, outcomes, step.hash)
-    const fanout = broadcaster.prepare(step.tick, step.changedChunks)
+    const fan = broadcaster.prepare(step.tick, step.changedChunks)
     const movedPlayers = game.movedPlayers(batch.actions, outcomes)
-    const actors = new Set<string>()
-    batch.actions.forEach((a, i) => { if (outcomes[i]?.ok && a.type !== 'join') actors.add(String(a.player)) })
-    const records = [...actors].map((id) => game.player(id)).filter((p) => p !== undefined)
+    // Each player whose action applied gets its own record (position, inventory) on player:<id>,
+    // as it is after this step (read now: the next step may change it before the commit resolves).
+    const records = new Map<string, PlayerView>()
+    for (let i = 0; i < batch.actions.length; i++) {
+      const a = batch.actions[i]
+      if (!outcomes[i]?.ok || a.type === 'join') continue
+      const id = String(a.player)
+      if (records.has(id)) continue
+      const p = game.player(id)
+      if (p) records.set(id, p)
+    }
+    const sendRecord = (id: string) => {
+      const p = records.get(id)
+      if (!p) return
+      records.delete(id)
+      const json = JSON.stringify({ tick: step.tick, player: p })
+      for (const s of sessionsOf.get(id) ?? []) s.outbox.pushJson(s.playerTopic, 'player', json)
+    }
+    // Once the commit resolved, submitters are answered in arrival order and each one's frames of
+    // this tick (reply, action_result, diff, player record) leave at once, in one write, before
+    // the next submitter is served: the first replies go out right after the commit instead of
+    // after a thousand replies were built (the last reply of a tick sets the latency's p99).
+    // Then the diffs of sessions that sent nothing, moved players' new chunks and what is left.
+    const committed = router.settle(batch, step.tick, outcomes, step.hash, (who) => {
+      if (who) {
+        const s = hub.sessions.find(who.sessionId)
+        if (s) fan.to(s)
+        sendRecord(who.playerId)
+      }
+      hub.batch.flush()
+    })
     committed.then(() => {
-      // Replies and action results (resolved by this same commit) are written first; the diff
-      // fan-out, the bulk of a tick's bytes, follows in the next macrotask so it does not hold
-      // them back. Order per session is unchanged (seq is assigned at push).
-      setImmediate(() => {
-        fanout()
-        broadcaster.moved(movedPlayers)
-        // Each player whose action applied gets its own record (position, inventory) on player:<id>.
-        for (const p of records) for (const s of sessionsOf.get(p.id) ?? []) s.outbox.push(s.playerTopic, 'player', { tick: step.tick, player: p })
-      })
+      fan.all()
+      broadcaster.moved(movedPlayers)
+      for (const id of [...records.keys()]) sendRecord(id)
+      hub.batch.flush()
     }, (err) => {
       lastCommitError = String(err)
       log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')

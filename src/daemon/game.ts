@@ -135,6 +135,10 @@ export class EngineGame implements Game {
     return this.opts.router.enqueue(who, actions.map((a) => ({ ...a, player: who.playerId })), this.queueBase)
   }
 
+  submitThen(who: Submitter, actions: Record<string, unknown>[], done: (outs: ActionOutcome[] | null, err?: unknown) => void): number {
+    return this.opts.router.enqueueThen(who, actions.map((a) => ({ ...a, player: who.playerId })), this.queueBase, done)
+  }
+
   checkAction(action: unknown, index?: number): HexdError | null {
     const at = index === undefined ? '' : `actions[${index}].`
     if (!action || typeof action !== 'object' || Array.isArray(action)) return new HexdError('HEXD_BAD_ACTION', `${at || 'an action'} must be a JSON object`, { field: at ? `actions[${index}]` : 'action' })

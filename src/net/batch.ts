@@ -10,6 +10,7 @@
  * const batch = new MacrotaskBatch()
  * batch.add(() => conn.pump())        // after the current macrotask
  * batch.addLast(() => socket.uncork()) // after every `add` job of that run (even ones added by jobs)
+ * batch.flush()                        // or run them all now
  */
 export class MacrotaskBatch {
   private jobs: Array<() => void> = []
@@ -17,6 +18,16 @@ export class MacrotaskBatch {
   private scheduled = false
   private readonly runAll = (): void => {
     this.scheduled = false
+    this.flush()
+  }
+
+  /**
+   * Runs every job added so far now (and jobs they add), then the `last` ones. The daemon calls it
+   * right after a tick's results are released, so their writes leave at once instead of after
+   * the event loop's next poll phase (which first reads whatever frames have arrived meanwhile).
+   * The pending `setImmediate` then finds nothing to do.
+   */
+  flush(): void {
     // Jobs may add jobs (a pump that sends corks its socket): run until none are left, then the
     // `last` ones, so a socket is uncorked once, after everything queued for it.
     while (this.jobs.length) {

@@ -54,8 +54,14 @@ export interface Hub {
   metrics: NetMetrics
   log: Logger
   limits: Limits
-  /** Validates and queues `body` (an action, an array, or {actions:[...]}) for `session`. */
+  /**
+   * Validates and queues `body` (an action, an array, or {actions:[...]}) for `session`; throws a
+   * HexdError (nothing queued) when it is refused. Each outcome is appended to the session's
+   * outbox as an `action_result` before `results` resolves.
+   */
   submit(session: Session, body: unknown, tag: { ref?: string; key?: string }): { tick: number; count: number; results: Promise<ActionOutcome[]> }
+  /** Like `submit`, with a callback (outcomes, or null and the error) instead of a promise: the WebSocket hot path. */
+  submitThen(session: Session, body: unknown, tag: { ref?: string; key?: string }, done: (outs: ActionOutcome[] | null, err?: unknown) => void): { tick: number; count: number }
   /** Set by the daemon while shutting down: new sessions and actions are refused. */
   draining: boolean
   /**
@@ -111,10 +117,12 @@ export function createHub(opts: HubOptions): Hub {
     onCreate: opts.onSessionCreate,
     onClose: opts.onSessionClose,
   })
+  const batch = new MacrotaskBatch((err) => opts.log.error({ err: String(err), stack: (err as Error)?.stack }, 'deferred delivery failed'))
+  // One presence diff per burst (a tick's joins and leaves together), serialized once for every session.
   presence = new PresenceTracker((diff) => {
-    const json = JSON.stringify(diff) // once for every session
+    const json = JSON.stringify(diff)
     for (const s of sessions.all()) s.outbox.pushJson('world:main', 'presence_diff', json)
-  })
+  }, (flush) => batch.add(flush))
   registry.gauge('hexd_sessions', 'Sessions by attached transport', () => Object.entries(presence.byTransport()).map(([t, n]) => [{ transport: t }, n]))
   registry.gauge('hexd_sessions_total', 'Sessions alive (attached or not)', () => sessions.size)
   registry.gauge('hexd_session_lag_messages', 'Outbox lag (messages held: head seq - acked seq), max and sum over sessions', () => {
@@ -123,52 +131,62 @@ export function createHub(opts: HubOptions): Hub {
     return [[{ stat: 'max' }, max], [{ stat: 'sum' }, sum]]
   })
 
-  const rate = new WeakMap<Session, { tick: number; n: number }>()
+  const queuedN = metrics.actions.series({ outcome: 'queued' })
+  const acceptedN = metrics.actions.series({ outcome: 'accepted' })
+  const rejectedN = metrics.actions.series({ outcome: 'rejected' })
+  const submitThen: Hub['submitThen'] = (session, body, tag, done) => {
+    if (hub.draining) throw new HexdError('HEXD_UNAVAILABLE', 'the server is shutting down', {})
+    const list = actionList(body)
+    if (list.length === 0) throw new HexdError('HEXD_BAD_REQUEST', 'the action list is empty', { field: 'actions' })
+    if (list.length > limits.maxBatch) {
+      throw new HexdError('HEXD_TOO_LARGE', `a batch holds at most ${limits.maxBatch} actions, got ${list.length}`, { field: 'actions' })
+    }
+    for (let i = 0; i < list.length; i++) {
+      const err = opts.game.checkAction(list[i], list.length > 1 ? i : undefined)
+      if (err) { metrics.actions.inc({ outcome: 'invalid' }); throw err }
+    }
+    if (opts.game.queued + list.length > limits.maxQueue) {
+      metrics.actions.inc({ outcome: 'shed' }, list.length)
+      throw new HexdError('HEXD_RATE_LIMITED', `the server is busy (${opts.game.queued} actions wait for the next tick); retry shortly`, { field: 'actions' })
+    }
+    const next = opts.game.tick + 1
+    const used = session.rateTick === next ? session.rateN : 0
+    if (used + list.length > limits.maxPerTick) {
+      metrics.actions.inc({ outcome: 'rate_limited' }, list.length)
+      throw new HexdError('HEXD_RATE_LIMITED', `at most ${limits.maxPerTick} actions per session per tick (already ${used} queued for tick ${next})`, { field: 'actions' })
+    }
+    session.rateTick = next
+    session.rateN = used + list.length
+    const many = list.length > 1
+    const tick = opts.game.submitThen(session.who, list, (outs, err) => {
+      if (!outs) return done(null, err)
+      let ok = 0
+      for (let i = 0; i < outs.length; i++) {
+        const o = outs[i]
+        if (o.ok) ok++
+        session.outbox.push(session.playerTopic, 'action_result', {
+          tick: o.tick ?? tick, ...o,
+          ...(tag.ref !== undefined ? { ref: tag.ref } : {}), ...(tag.key !== undefined ? { key: tag.key } : {}),
+          ...(many ? { index: i } : {}),
+        })
+      }
+      // One metric update per outcome kind, not per action.
+      if (ok) acceptedN.inc(ok)
+      if (ok < outs.length) rejectedN.inc(outs.length - ok)
+      done(outs)
+    })
+    queuedN.inc(list.length)
+    return { tick, count: list.length }
+  }
   const hub: Hub = {
     game: opts.game, sessions, presence, metrics, log: opts.log, limits, draining: false, pacingMs: 0,
-    batch: new MacrotaskBatch((err) => opts.log.error({ err: String(err), stack: (err as Error)?.stack }, 'deferred delivery failed')),
+    batch,
+    submitThen,
     submit(session, body, tag) {
-      if (hub.draining) throw new HexdError('HEXD_UNAVAILABLE', 'the server is shutting down', {})
-      const list = actionList(body)
-      if (list.length === 0) throw new HexdError('HEXD_BAD_REQUEST', 'the action list is empty', { field: 'actions' })
-      if (list.length > limits.maxBatch) {
-        throw new HexdError('HEXD_TOO_LARGE', `a batch holds at most ${limits.maxBatch} actions, got ${list.length}`, { field: 'actions' })
-      }
-      for (let i = 0; i < list.length; i++) {
-        const err = opts.game.checkAction(list[i], list.length > 1 ? i : undefined)
-        if (err) { metrics.actions.inc({ outcome: 'invalid' }); throw err }
-      }
-      if (opts.game.queued + list.length > limits.maxQueue) {
-        metrics.actions.inc({ outcome: 'shed' }, list.length)
-        throw new HexdError('HEXD_RATE_LIMITED', `the server is busy (${opts.game.queued} actions wait for the next tick); retry shortly`, { field: 'actions' })
-      }
-      const next = opts.game.tick + 1
-      const r = rate.get(session)
-      const used = r && r.tick === next ? r.n : 0
-      if (used + list.length > limits.maxPerTick) {
-        metrics.actions.inc({ outcome: 'rate_limited' }, list.length)
-        throw new HexdError('HEXD_RATE_LIMITED', `at most ${limits.maxPerTick} actions per session per tick (already ${used} queued for tick ${next})`, { field: 'actions' })
-      }
-      rate.set(session, { tick: next, n: used + list.length })
-      const { tick, results } = opts.game.submit({ sessionId: session.id, playerId: session.player.id }, list)
-      metrics.actions.inc({ outcome: 'queued' }, list.length)
-      const delivered = results.then((outs) => {
-        let ok = 0
-        for (let i = 0; i < outs.length; i++) {
-          const o = outs[i]
-          if (o.ok) ok++
-          session.outbox.push(session.playerTopic, 'action_result', {
-            tick: o.tick ?? tick, ...o,
-            ...(tag.ref !== undefined ? { ref: tag.ref } : {}), ...(tag.key !== undefined ? { key: tag.key } : {}),
-            ...(list.length > 1 ? { index: i } : {}),
-          })
-        }
-        // One metric update per outcome kind, not per action.
-        if (ok) metrics.actions.inc({ outcome: 'accepted' }, ok)
-        if (ok < outs.length) metrics.actions.inc({ outcome: 'rejected' }, outs.length - ok)
-        return outs
-      })
-      return { tick, count: list.length, results: delivered }
+      let done!: (outs: ActionOutcome[] | null, err?: unknown) => void
+      const results = new Promise<ActionOutcome[]>((res, rej) => { done = (outs, err) => (outs ? res(outs) : rej(err)) })
+      const { tick, count } = submitThen(session, body, tag, done)
+      return { tick, count, results }
     },
   }
   return hub

@@ -42,6 +42,15 @@ export class Counter {
   /** Adds `n` (default 1) to the series with `labels`. */
   inc(labels?: Labels, n = 1): void { const k = labelKey(labels); this.values.set(k, (this.values.get(k) ?? 0) + n) }
   get(labels?: Labels): number { return this.values.get(labelKey(labels)) ?? 0 }
+  /**
+   * One series bound once, for hot paths (per frame, per action): its `inc` does no label work.
+   * @example const ok = frames.series({ transport: 'websocket', outcome: 'ok' }); ok.inc()
+   */
+  series(labels?: Labels): { inc(n?: number): void } {
+    const k = labelKey(labels)
+    if (!this.values.has(k)) this.values.set(k, 0)
+    return { inc: (n = 1) => { this.values.set(k, this.values.get(k)! + n) } }
+  }
   lines(name: string): string[] { return [...this.values].map(([k, v]) => `${name}${k} ${v}`) }
 }
 

@@ -13,7 +13,7 @@
 import { HexdError } from '../errors.ts'
 import { isSessionId, newSessionId, newToken, sameSecret, tokenHash } from './ids.ts'
 import { Outbox } from './outbox.ts'
-import type { Game, PlayerView, TokenStore } from './types.ts'
+import type { Game, PlayerView, Submitter, TokenStore } from './types.ts'
 
 export class Session {
   readonly id: string
@@ -28,11 +28,20 @@ export class Session {
   attached = 0
   lastSeen = Date.now()
   closed = false
+  /** Who submits this session's actions (one object, not one per action). */
+  readonly who: Submitter
+  /** The per-player topic. */
+  readonly playerTopic: string
+  /** Actions queued for tick `rateTick` (the per-session, per-tick limit; kept here, not in a map). */
+  rateTick = -1
+  rateN = 0
 
   constructor(id: string, token: string, player: PlayerView, game: Game, opts: { retain?: number; coalesceLimit?: number }) {
     this.id = id
     this.token = token
     this.player = player
+    this.who = { sessionId: id, playerId: player.id }
+    this.playerTopic = `player:${player.id}`
     this.outbox = new Outbox({
       snapshot: (ids) => game.snapshot(ids),
       watched: () => [...this.watched],
@@ -40,9 +49,6 @@ export class Session {
       coalesceLimit: opts.coalesceLimit,
     })
   }
-
-  /** The per-player topic. */
-  get playerTopic(): string { return `player:${this.player.id}` }
 }
 
 export interface RegistryOptions {
@@ -93,6 +99,9 @@ export class SessionRegistry {
     this.opts.onCreate?.(s)
     return s
   }
+
+  /** The live session `id`, or undefined. */
+  find(id: string): Session | undefined { return this.byId.get(id) }
 
   /** The session `id`, or a HEXD_NOT_FOUND error naming it. */
   get(id: unknown): Session {

@@ -48,6 +48,11 @@ export interface Game {
    * apply at and a promise of their outcomes, resolved after the tick's journal commit.
    */
   submit(who: Submitter, actions: Record<string, unknown>[]): { tick: number; results: Promise<ActionOutcome[]> }
+  /**
+   * Like `submit` with a callback instead of a promise (the per-action hot path: no promise to
+   * allocate); `done` gets the outcomes, or null and the error. Returns the tick they apply at.
+   */
+  submitThen(who: Submitter, actions: Record<string, unknown>[], done: (outs: ActionOutcome[] | null, err?: unknown) => void): number
   /** Checks one client action's shape; returns the error or null. `index` names it in a batch. */
   checkAction(action: unknown, index?: number): HexdError | null
   /** The chunks a player watches by default (its chunk and neighbours). */

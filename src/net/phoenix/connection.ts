@@ -3,12 +3,14 @@
  * long-poll): parses frames, answers heartbeats, runs the channel state machine
  * (join/leave of `world:main` and `player:<id>`, pushes) and streams the
  * session's outbox. The transport only moves text: it calls `handle(text)` for
- * each incoming frame, gives a `send(text)` function, and says via `canSend()`
+ * each incoming frame, gives a `write(frames)` function, and says via `canSend()`
  * whether it can take more (when it cannot, the outbox keeps coalescing and
- * `pump()` resumes delivery later).
+ * `pump()` resumes delivery later). Outgoing frames (replies and outbox
+ * messages) are gathered per connection and written once at the end of the
+ * burst (the hub's batch), so a tick costs each connection one write.
  *
  * @example
- * const conn = new PhoenixConnection(hub, 'websocket', { send: (t) => ws.send(t), canSend: () => ws.bufferedAmount < 1 << 20 })
+ * const conn = new PhoenixConnection(hub, 'websocket', { write: (fs) => { for (const f of fs) ws.send(f) }, canSend: () => ws.bufferedAmount < 1 << 20 })
  * ws.on('message', (d) => conn.handle(String(d)))
  * ws.on('close', () => conn.close())
  */
@@ -18,12 +20,18 @@ import type { Session } from '../sessions.ts'
 import { encodeFrame, encodeReply, parseFrame, type Frame } from './frame.ts'
 
 export interface ConnectionIO {
-  send(text: string): void
+  /**
+   * Sends frames, in order. A connection hands over everything it has for one burst (a tick's
+   * reply, action_result, diff…) in one call, so the WebSocket transport writes them with one
+   * syscall. The array is given away: the connection does not touch it again.
+   */
+  write(frames: string[]): void
   /** False while the transport is backed up; delivery pauses (the outbox coalesces meanwhile). */
   canSend(): boolean
 }
 
 const WORLD = 'world:main'
+const NO_TAG = {}
 
 function errorResponse(err: unknown): { code: string; reason: string; field?: string } {
   if (err instanceof HexdError) return { code: err.code, reason: err.message, ...(err.field ? { field: err.field } : {}) }
@@ -64,27 +72,62 @@ export class PhoenixConnection {
   private joining = false
   private lastPump = 0
   private pumpTimer: NodeJS.Timeout | null = null
-  /** A pump is queued in the hub's batch (set between an append and the end of its burst). */
-  private pumpQueued = false
-  private readonly queuedPump = (): void => { this.pumpQueued = false; this.pump() }
+  /** Frames waiting for this burst's write (replies, then outbox messages). */
+  private out: string[] = []
+  /** A flush is queued in the hub's batch (set between the first send of a burst and its end). */
+  private flushQueued = false
+  /** ...and it should read the outbox too (an append happened and pacing allows delivery). */
+  private flushReads = false
+  private readonly queuedFlush = (): void => {
+    this.flushQueued = false
+    if (this.flushReads) { this.flushReads = false; this.readOutbox() }
+    this.writeOut()
+  }
 
   /**
    * An outbox append: deliver at the end of this burst (one tick appends several messages to a
-   * session; they go out in one read and one write), or after the hub's pacing interval (unsent
-   * diffs coalesce meanwhile).
+   * session; they go out in one read and one write, with the burst's replies), or after the hub's
+   * pacing interval (unsent diffs coalesce meanwhile).
    */
   private readonly onAppend = (): void => {
-    if (this.pumpQueued) return
-    const wait = this.hub.pacingMs - (performance.now() - this.lastPump)
-    if (wait <= 0) {
-      if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null }
-      this.pumpQueued = true
-      return this.hub.batch.add(this.queuedPump)
+    if (this.flushReads) return
+    if (this.hub.pacingMs > 0) {
+      const wait = this.hub.pacingMs - (performance.now() - this.lastPump)
+      if (wait > 0) {
+        this.pumpTimer ??= setTimeout(() => { this.pumpTimer = null; this.pump() }, wait)
+        return
+      }
     }
-    this.pumpTimer ??= setTimeout(() => { this.pumpTimer = null; this.pump() }, wait)
+    if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null }
+    this.flushReads = true
+    this.schedule()
   }
 
-  constructor(private readonly hub: Hub, readonly transport: 'websocket' | 'longpoll', private readonly io: ConnectionIO) {}
+  /** Queues one frame for this burst's write. */
+  private send(frame: string): void {
+    this.out.push(frame)
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.flushQueued) return
+    this.flushQueued = true
+    this.hub.batch.add(this.queuedFlush)
+  }
+
+  /** Writes the queued frames, if any, in one call. */
+  private writeOut(): void {
+    if (this.out.length === 0) return
+    const frames = this.out
+    this.out = []
+    if (!this.closed) this.io.write(frames)
+  }
+
+  private readonly okFrames: { inc(): void }
+
+  constructor(private readonly hub: Hub, readonly transport: 'websocket' | 'longpoll', private readonly io: ConnectionIO) {
+    this.okFrames = hub.metrics.frames.series({ transport, outcome: 'ok' })
+  }
 
   /** The attached session, if `world:main` was joined. */
   get current(): Session | null { return this.session }
@@ -98,11 +141,11 @@ export class PhoenixConnection {
       if (parsed.ref !== undefined && parsed.topic !== undefined) {
         this.reply(parsed.joinRef ?? null, parsed.ref, parsed.topic, 'error', { code: 'HEXD_BAD_FRAME', reason: parsed.reason })
       } else {
-        this.io.send(encodeFrame(null, null, 'phoenix', 'phx_error', JSON.stringify({ code: 'HEXD_BAD_FRAME', reason: parsed.reason })))
+        this.send(encodeFrame(null, null, 'phoenix', 'phx_error', JSON.stringify({ code: 'HEXD_BAD_FRAME', reason: parsed.reason })))
       }
       return
     }
-    this.hub.metrics.frames.inc({ transport: this.transport, outcome: 'ok' })
+    this.okFrames.inc()
     const f = parsed.frame
     try {
       this.dispatch(f)
@@ -111,15 +154,21 @@ export class PhoenixConnection {
     }
   }
 
-  /** Delivers pending outbox messages if the transport can take them. */
+  /** Delivers queued replies and pending outbox messages (if the transport can take them) now. */
   pump(): void {
+    this.readOutbox()
+    this.writeOut()
+  }
+
+  /** Moves pending outbox messages into this burst's frames. */
+  private readOutbox(): void {
     const s = this.session
     if (!s || this.closed || !this.io.canSend()) return
     this.lastPump = performance.now()
     if (s.outbox.head <= this.cursor) return
     const { messages } = s.outbox.read(this.cursor, 1024, false)
     for (const m of messages) {
-      this.io.send(encodeFrame(this.joins.get(m.topic) ?? null, null, m.topic, m.event, m.json))
+      this.out.push(encodeFrame(this.joins.get(m.topic) ?? null, null, m.topic, m.event, m.json))
       this.cursor = m.seq
     }
   }
@@ -169,13 +218,13 @@ export class PhoenixConnection {
   }
 
   private action(s: Session, f: Frame): void {
-    const { results } = this.hub.submit(s, f.payload, f.ref !== null ? { ref: f.ref } : {})
-    results.then((outs) => {
+    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err) => {
+      if (!outs) return this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err))
       const failed = outs.find((o) => !o.ok) as { code: string; reason: string } | undefined
       const tick = outs[0]?.tick
       if (failed) this.reply(f.joinRef, f.ref, f.topic, 'error', { code: failed.code, reason: failed.reason, tick, results: outs })
       else this.reply(f.joinRef, f.ref, f.topic, 'ok', { tick, results: outs })
-    }, (err) => this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err)))
+    })
   }
 
   private join(f: Frame): void {
@@ -220,7 +269,7 @@ export class PhoenixConnection {
       session: s.id, token: s.token, player: this.hub.game.player(s.player.id) ?? s.player, tick: info.tick, ups: info.ups, size: info.size, seed: info.seed,
       head: s.outbox.head, resync,
     })
-    this.io.send(encodeFrame(f.joinRef, null, WORLD, 'presence_state', JSON.stringify(this.hub.presence.list())))
+    this.send(encodeFrame(f.joinRef, null, WORLD, 'presence_state', this.hub.presence.stateJson()))
     this.presenceRef = this.hub.presence.track(s.player.id, s.player.name, this.transport)
     this.unsubscribe = s.outbox.onAppend(this.onAppend)
     this.pump()
@@ -242,6 +291,6 @@ export class PhoenixConnection {
 
   private reply(joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', response: unknown): void {
     if (this.closed) return
-    this.io.send(encodeReply(joinRef, ref, topic, status, response))
+    this.send(encodeReply(joinRef, ref, topic, status, response))
   }
 }

@@ -27,7 +27,7 @@ class LongPollConn {
   readonly conn: PhoenixConnection
   constructor(hub: Hub) {
     this.conn = new PhoenixConnection(hub, 'longpoll', {
-      send: (t) => { this.frames.push(t); this.waiter?.(200) },
+      write: (frames) => { for (const f of frames) this.frames.push(f); this.waiter?.(200) },
       canSend: () => this.frames.length < MAX_BUFFERED,
     })
   }
