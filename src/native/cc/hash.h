@@ -37,6 +37,14 @@ inline uint32_t fmix32(uint32_t h) {
   h ^= h >> 16;
   return h;
 }
+// rand32's state after (salt, seed, tick): constant for a whole tick, so a
+// phase computes it once and finishes each cell with rand32From.
+inline uint32_t rand32Prefix(uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint32_t salt) {
+  return step32(step32(seedLo ^ (salt * 0x9e3779b9u), seedHi), tick);
+}
+inline uint32_t rand32From(uint32_t prefix, uint32_t cellLo, uint32_t cellHi) {
+  return fmix32(step32(step32(prefix, cellLo), cellHi) ^ 20u);
+}
 inline uint32_t rand32(uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint32_t cellLo, uint32_t cellHi, uint32_t salt) {
   uint32_t h = seedLo ^ (salt * 0x9e3779b9u);
   h = step32(h, seedHi);

@@ -213,7 +213,12 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       }
       cellsA.fetch_add(uint64_t(hdr[SH_ROWS]) * hdr[SH_COLS], std::memory_order_relaxed);
       const uint8_t* dm = sc.dm.data();
-      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, flip ? hashPending + s : nullptr, im.eq[s], im.powerZero[s]);
+      // A multi-tick request defers chunk hashes to its end, except on its
+      // last tick: a slot that changes then is hashed right away, while its
+      // new copy is still in cache (the deferred pass would read it cold).
+      const bool last = !flip || committed + 1 == target;
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s]);
+      if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
       im.tickChanged[k] = planes::ALL & ~im.eq[s];  // the planes this tick changed

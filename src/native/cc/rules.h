@@ -6,6 +6,9 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #include "engine_gen.h"
 #include "hash.h"
@@ -58,6 +61,19 @@ inline RU8x32 resLoad8(const uint8_t* p) {
 inline RU8x32 resSel8(RU8x32 m, RU8x32 a, RU8x32 b) { return (m & a) | (~m & b); }
 #define HEXD_M8(x) ((RU8x32)(x))  // a lanewise comparison's mask as u8 lanes
 
+// Bit l set for each all-ones lane l of a mask.
+inline uint64_t laneBits(RU8x32 m) {
+#ifdef __AVX2__
+  __m256i v;
+  memcpy(&v, &m, 32);
+  return uint32_t(_mm256_movemask_epi8(v));
+#else
+  uint64_t b = 0;
+  for (uint32_t l = 0; l < 32; l++) b |= uint64_t(m[l] >> 7) << l;
+  return b;
+#endif
+}
+
 // What a tick changed in a chunk without structures, counted by
 // phaseResources in the same pass (see `stats` there).
 struct ResStats {
@@ -85,11 +101,19 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
   uint8_t* npower = nxt.p8(PL8_POWER);
   const RU8x32 zero8 = {}, winterM8 = isWinter(c.tick) ? ~zero8 : zero8;
   RU8x32 anyRes = zero8, anyAmt = zero8, anyPow = zero8;
+  // Changed cells, per lane (at most 2 per row: fits 8 bits over 64 rows);
+  // lanes at or beyond `cols` are masked out.
+  RU8x32 cellAcc = zero8;
+  RU8x32 colMask[2];
+  for (uint32_t h = 0; h < 2; h++)
+    for (uint32_t l = 0; l < 32; l++) colMask[h][l] = h * 32 + l < cols ? 0xFF : 0;
   uint32_t cells = 0;
+  const uint32_t preCoal = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_COAL), preBirth = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_BIRTH);
   for (uint32_t i = 0; i < rows; i++) {
     const uint32_t row = (i + 1) * STRIDE + 1;
     // Reads of 64 cells from a row start stay inside the plane (halo ring
     // around a 64x64 interior); only `cols` of them are written back.
+    uint64_t flagBits = 0;  // bit j: cell j needs a random draw
     for (uint32_t h = 0; h < CHUNK; h += 32) {
       const uint32_t q = row + h;
       // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
@@ -131,32 +155,30 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       memcpy(na8 + h, &na_, 32);
       memcpy(nr8 + h, &nr_, 32);
       memcpy(fl8 + h, &f_, 32);
+      flagBits |= laneBits(HEXD_M8(f_ != 0) & colMask[h >> 5]) << h;
       if (stats) {
-        const RU8x32 dRes = HEXD_M8(nr_ != r), dAmt = HEXD_M8(na_ != a);
-        const RU8x32 dPow = clearPower ? HEXD_M8(resLoad8(power + q) != 0) : zero8;
+        const RU8x32 m = colMask[h >> 5];
+        const RU8x32 dRes = HEXD_M8(nr_ != r) & m, dAmt = HEXD_M8(na_ != a) & m;
+        const RU8x32 dPow = clearPower ? HEXD_M8(resLoad8(power + q) != 0) & m : zero8;
         anyRes |= dRes;
         anyAmt |= dAmt;
         anyPow |= dPow;
         const RU8x32 d_ = (dRes | dAmt | dPow) & uint8_t(1);
+        cellAcc += d_;
         memcpy(df8 + h, &d_, 32);
       }
     }
     memcpy(namt + row, na8, cols);
     memcpy(nres + row, nr8, cols);
-    if (stats) {
-      if (clearPower) memset(npower + row, 0, cols);
-      for (uint32_t j = 0; j < cols; j++) cells += df8[j];
-    }
-    uint8_t rowFlag = 0;
-    for (uint32_t j = 0; j < cols; j++) rowFlag |= fl8[j];
-    if (rowFlag == 0) continue;
+    if (stats && clearPower) memset(npower + row, 0, cols);
+    if (flagBits == 0) continue;
     anyFlag = true;
     // The sparse pass: the random draws of the flagged cells.
-    for (uint32_t j = 0; j < cols; j++) {
-      if (fl8[j] == 0) continue;
+    for (uint64_t bits = flagBits; bits; bits &= bits - 1) {
+      const uint32_t j = uint32_t(__builtin_ctzll(bits));
       const uint64_t id = base + uint64_t(i) * n + j;
       if (fl8[j] == 2) {
-        if (rand32(c.seedLo, c.seedHi, c.tick, uint32_t(id), uint32_t(id >> 32), SALT_COAL) % uint32_t(RULE_COAL_ODDS) == 0) {
+        if (rand32From(preCoal, uint32_t(id), uint32_t(id >> 32)) % uint32_t(RULE_COAL_ODDS) == 0) {
           nres[row + j] = RES_COAL;
           namt[row + j] = uint8_t(RULE_COAL_FROM_BIOMASS);
           // A flagged cell kept res and amt in the vector pass; biomass ->
@@ -166,7 +188,7 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
             stats->planes |= (1u << PL8_RES) | (namt[row + j] != amt[row + j] ? 1u << PL8_AMT : 0u);
           }
         }
-      } else if (rand32(c.seedLo, c.seedHi, c.tick, uint32_t(id), uint32_t(id >> 32), SALT_BIRTH) % uint32_t(RULE_BIRTH_ODDS) == 0) {
+      } else if (rand32From(preBirth, uint32_t(id), uint32_t(id >> 32)) % uint32_t(RULE_BIRTH_ODDS) == 0) {
         nres[row + j] = RES_BIOMASS;
         namt[row + j] = 1;
         if (stats) {
@@ -177,6 +199,7 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
     }
   }
   if (stats) {
+    for (uint32_t l = 0; l < 32; l++) cells += cellAcc[l];
     stats->cells = cells;
     uint8_t r = 0, a = 0, p = 0;
     for (int l = 0; l < 32; l++) { r |= anyRes[l]; a |= anyAmt[l]; p |= anyPow[l]; }
