@@ -67,6 +67,36 @@ function cpuSeconds(pid: number | undefined): number {
   } catch { return NaN }
 }
 
+/** The daemon's tick-phase histograms (src/daemon/daemon.ts), cumulative bucket counts by upper bound (s). */
+const PHASES = { late: 'hexd_tick_late_seconds', commit: 'hexd_tick_commit_seconds', first_answer: 'hexd_tick_first_answer_seconds', answered: 'hexd_tick_answered_seconds' } as const
+type PhaseCounts = Record<keyof typeof PHASES, Array<[number, number]>>
+
+async function phaseCounts(base: string): Promise<PhaseCounts> {
+  const text = await (await fetch(base + '/metrics')).text()
+  const out = {} as PhaseCounts
+  for (const [k, name] of Object.entries(PHASES) as Array<[keyof typeof PHASES, string]>) {
+    out[k] = []
+    const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm')
+    for (const m of text.matchAll(re)) out[k].push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])])
+  }
+  return out
+}
+
+/**
+ * p50/p99 (ms, bucket upper bounds: "at most") of each tick phase over the ticks between two reads:
+ * where an action's time after its tick started went, measured inside the daemon (no client in it).
+ */
+function phasePercentiles(a: PhaseCounts, b: PhaseCounts): Record<string, { p50: number | null; p99: number | null; ticks: number }> {
+  const out: Record<string, { p50: number | null; p99: number | null; ticks: number }> = {}
+  for (const k of Object.keys(PHASES) as Array<keyof typeof PHASES>) {
+    const d = b[k].map(([le, n], i) => [le, n - (a[k][i]?.[1] ?? 0)] as [number, number])
+    const total = d.length ? d[d.length - 1][1] : 0
+    const at = (q: number) => { const hit = d.find(([, n]) => n >= q * total); return hit && Number.isFinite(hit[0]) ? hit[0] * 1000 : null }
+    out[k] = { p50: total ? at(0.5) : null, p99: total ? at(0.99) : null, ticks: total }
+  }
+  return out
+}
+
 /** `[join_ref, null, "topic", "event", {"seq":N` — the head of every outbox push (seq is the first key). */
 const PUSH_HEAD = /^\[(?:null|"[^"]*"),null,"[^"]*","([a-z_]+)",\{"seq":(\d+)/
 
@@ -143,6 +173,7 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
   // Warm-up: the join burst (snapshots, K² presence diffs) drains before anything is measured.
   await new Promise((r) => setTimeout(r, 1000))
   const tick0 = (await (await fetch(base + '/api/world')).json()).tick as number
+  const phases0 = await phaseCounts(base)
   measuring = true
   const cpu0 = cpuSeconds(pid), t0 = performance.now()
   await new Promise((r) => setTimeout(r, o.duration * 1000))
@@ -152,6 +183,7 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
   const cpuUsed = cpuSeconds(pid) - cpu0
   const cpuPerS = cpuUsed / ((performance.now() - t0) / 1000)
   const health = await (await fetch(base + '/healthz')).json() as { tick: number; measured_ups: number; durability: string }
+  const phases = phasePercentiles(phases0, await phaseCounts(base))
   for (const ws of sockets) ws.terminate()
   const ticks = Math.max(1, health.tick - tick0)
   const lat = stats.flatMap((s) => s.latencies).sort((a, b) => a - b)
@@ -166,6 +198,7 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
     cpuUsPerReply: (cpuUsed * 1e6) / Math.max(1, lat.length),
     durability: health.durability,
     ticks,
+    phases,
   }
 }
 
@@ -247,6 +280,10 @@ export async function runNetBench(o: NetBenchOptions): Promise<Record<string, un
     replies: daemon.replies,
     shed_busy: daemon.shed,
     latency_ms: { p50: r3(daemon.p50), p90: r3(daemon.p90), p99: r3(daemon.p99), max: r3(daemon.max) },
+    // Inside the daemon, per tick, ms (bucket upper bounds): how late it started against its
+    // schedule; then, from its start, its commit resolved, its first submitter's frames written,
+    // everything written.
+    daemon_tick_ms: daemon.phases,
     echo_latency_ms: { p50: r3(echo.p50), p90: r3(echo.p90), p99: r3(echo.p99), max: r3(echo.max), replies: echo.replies },
     p99_ratio_to_echo: r3(daemon.p99 / echo.p99),
     goal: { p99_limit_ms: r3(limit), p99_met: daemon.p99 <= limit, gaps_met: daemon.seqGaps === 0, ups_held: daemon.measuredUps >= o.ups * 0.95 },

@@ -143,9 +143,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     else if (lateAvg < period * 0.05 && hub.pacingMs > 0) hub.pacingMs = hub.pacingMs < period / 2 ? 0 : hub.pacingMs * 0.8
   }
   m.gauge('hexd_delivery_pacing_ms', 'Least interval between deliveries to one live connection (0 = every tick)', () => hub.pacingMs)
+  // Where an action's wait after its tick starts goes (server side; `hexd bench net` reports them):
+  // the tick's start against its schedule, then its commit, then the answers, written in arrival order.
+  const fine = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 1]
+  const lateH = m.histogram('hexd_tick_late_seconds', 'How late each tick started against its schedule', fine)
+  const commitH = m.histogram('hexd_tick_commit_seconds', 'Tick start to its journal commit resolved (step, listeners, commit)', fine)
+  const firstH = m.histogram('hexd_tick_first_answer_seconds', 'Tick start to the frames of its first submitter written', fine)
+  const answeredH = m.histogram('hexd_tick_answered_seconds', 'Tick start to every submitter answered and every diff written', fine)
   const tickOnce = async (): Promise<void> => {
     const t0 = performance.now()
-    if (!opts.manualTicks) adaptPacing()
+    if (!opts.manualTicks) { adaptPacing(); lateH.observe(loop.lateMs / 1000) }
     const batch = router.drain()
     const step = await game.step(batch.actions)
     const outcomes = step.results
@@ -174,19 +181,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // the next submitter is served: the first replies go out right after the commit instead of
     // after a thousand replies were built (the last reply of a tick sets the latency's p99).
     // Then the diffs of sessions that sent nothing, moved players' new chunks and what is left.
+    let answered = 0
     const committed = router.settle(batch, step.tick, outcomes, step.hash, (who) => {
+      if (answered++ === 0) commitH.observe((performance.now() - t0) / 1000)
       if (who) {
         const s = hub.sessions.find(who.sessionId)
         if (s) fan.to(s)
         sendRecord(who.playerId)
       }
       hub.batch.flush()
+      if (answered === 1) firstH.observe((performance.now() - t0) / 1000)
     })
     committed.then(() => {
+      if (answered === 0) commitH.observe((performance.now() - t0) / 1000)
       fan.all()
       broadcaster.moved(movedPlayers)
       for (const id of [...records.keys()]) sendRecord(id)
       hub.batch.flush()
+      answeredH.observe((performance.now() - t0) / 1000)
     }, (err) => {
       lastCommitError = String(err)
       log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
