@@ -6,7 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
-#ifdef __AVX2__
+#if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -49,6 +49,20 @@ inline RI16x32 resLoad(const uint8_t* p) {
   RU8x32 x;
   memcpy(&x, p, 32);
   return __builtin_convertvector(x, RI16x32);
+}
+// u8 lanes zero-extended to 16 bits (one vpmovzxbw with AVX-512BW; GCC
+// otherwise splits it into halves and reassembles them).
+inline RI16x32 widen16(RU8x32 x) {
+#ifdef __AVX512BW__
+  __m256i v;
+  memcpy(&v, &x, 32);
+  const __m512i w = _mm512_maskz_cvtepu8_epi16(~__mmask32(0), v);  // maskz: GCC 12 warns on the unmasked form
+  RI16x32 out;
+  memcpy(&out, &w, 64);
+  return out;
+#else
+  return __builtin_convertvector(x, RI16x32);
+#endif
 }
 // Lanewise m ? a : b for masks m of all-ones / zero lanes.
 inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
@@ -123,7 +137,7 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       for (int d = 0; d < 6; d++) {
         const RU8x32 m = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
         k -= m;
-        sum += __builtin_convertvector(resLoad8(amt + int(q) + DIR_OFFSETS[d]) & m, RI16x32);
+        sum += widen16(resLoad8(amt + int(q) + DIR_OFFSETS[d]) & m);
       }
       const RU8x32 r = resLoad8(res + q), t = resLoad8(terrain + q), a = resLoad8(amt + q);
       const RU8x32 freeM = HEXD_M8(resLoad8(st + q) == 0);
@@ -140,8 +154,8 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       const RU8x32 coal = HEXD_M8(k == 6) & HEXD_M8(a == cap) & forest;
       // Growth toward cap plus one-sided diffusion (pulled up, never down), in
       // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
-      const RI16x32 a16 = __builtin_convertvector(a, RI16x32), k16 = __builtin_convertvector(k, RI16x32);
-      const RI16x32 cap16 = __builtin_convertvector(cap, RI16x32);
+      const RI16x32 a16 = widen16(a), k16 = widen16(k);
+      const RI16x32 cap16 = widen16(cap);
       const RI16x32 pull = sum - k16 * a16;
       RI16x32 v = a16 + ((a16 < cap16) & one) + ((pull > 0) & (pull >> 3));
       v = resSel(v > cap16, cap16, v);
