@@ -14,7 +14,7 @@
  */
 import { budgetRun } from './store-budget.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { World, neighbors } from '../engine/index.ts'
@@ -24,13 +24,21 @@ import { openPGlite } from '../store/pglite.ts'
 import { openPg } from '../store/pg.ts'
 import { migrate } from '../store/migrate.ts'
 import { withDb } from '../store/branches.ts'
-import { upsertChunks, upsertChunksArrays, upsertChunksCopy, upsertChunksRowByRow, upsertPlayers, type ChunkRow } from '../store/rows.ts'
-import { encodeChunk, CURRENT_CHUNK_FORMAT } from '../store/serializers/index.ts'
+import { flushRates, flushSmallRates } from './store-flush.ts'
 import { Persistence } from '../store/persistence.ts'
 import type { Db } from '../store/db.ts'
 import type { JournalAction } from '../store/journal.ts'
 
-export interface StoreBenchOptions { rows: number; ticks: number; events: number; restartSize: number; databaseUrl?: string }
+export interface StoreBenchOptions {
+  rows: number; ticks: number; events: number; restartSize: number; databaseUrl?: string
+  /** Rounds of each flush way (the median is reported; default 3). */
+  rounds?: number
+  /** Parts to run (default all): cache, flush, tick, restart, budget. */
+  only?: string[]
+}
+
+/** The parts of `hexd bench store`, in the order they run. */
+export const STORE_BENCH_PARTS = ['cache', 'flush', 'tick', 'restart', 'budget'] as const
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] }
 const r2 = (x: number) => Math.round(x * 100) / 100
@@ -54,51 +62,6 @@ export function cacheReads(n = 10_000, reads = 200_000): Record<string, number> 
   time((k) => cache.get(k)); time((k) => map.get(k)) // warm up
   const c = time((k) => cache.get(k)).ns, m = time((k) => map.get(k)).ns
   return { entries: n, reads, p50_ns: pct(c, 50), p99_ns: pct(c, 99), map_p50_ns: pct(m, 50), map_p99_ns: pct(m, 99), p99_ratio_to_map: r2(pct(c, 99) / pct(m, 99)) }
-}
-
-function sampleRows(count: number, offset: number): ChunkRow[] {
-  const w = new World({ seed: 1, size: 64 })
-  for (let t = 0; t < 5; t++) w.step([])
-  const bytes = w.residentChunks().map((c) => encodeChunk({ id: c, tick: w.tick, data: w.chunkBytes(c) }))
-  return Array.from({ length: count }, (_, i) => ({ id: offset + i, tick: 5, format: CURRENT_CHUNK_FORMAT, data: bytes[i % bytes.length], hash: w.chunkHash(w.residentChunks()[i % bytes.length]) }))
-}
-
-/** Flush throughput on one database: each batched way vs row by row (rows/s). */
-export async function flushRates(db: Db, rows: number): Promise<Record<string, number | null | string>> {
-  const SIZE = 16384 // 256x256 chunks per diamond: room for distinct ids
-  const rate = async (fn: (r: ChunkRow[]) => Promise<void>, r: ChunkRow[]) => { const t0 = performance.now(); await fn(r); return Math.round(r.length / ((performance.now() - t0) / 1000)) }
-  const baseRows = Math.max(50, Math.floor(rows / 8))
-  const autocommit = await rate((r) => upsertChunksRowByRow(db, SIZE, r, { autocommit: true }), sampleRows(baseRows, 0))
-  const oneTx = await rate((r) => upsertChunksRowByRow(db, SIZE, r), sampleRows(baseRows, 50_000))
-  const arrays = await rate((r) => upsertChunksArrays(db, SIZE, r), sampleRows(rows, 100_000))
-  const blob = await rate((r) => upsertChunks(db, SIZE, r), sampleRows(rows, 200_000))
-  const blobUpdate = await rate((r) => upsertChunks(db, SIZE, r), sampleRows(rows, 200_000)) // every row an update
-  const copy = db.copyFrom ? await rate((r) => upsertChunksCopy(db, SIZE, r), sampleRows(rows, 300_000)) : null
-  const used = db.copyFrom ? copy! : blob
-  return {
-    rows, row_bytes: sampleRows(1, 0)[0].data.length, baseline_rows: baseRows,
-    row_by_row_autocommit_rows_per_s: autocommit, row_by_row_one_tx_rows_per_s: oneTx,
-    unnest_bytea_array_rows_per_s: arrays, unnest_one_blob_rows_per_s: blob, unnest_one_blob_update_rows_per_s: blobUpdate,
-    copy_staging_rows_per_s: copy,
-    used_by_flusher: db.copyFrom ? 'copy_staging' : 'unnest_one_blob',
-    ratio_vs_autocommit: r2(used / autocommit), ratio_vs_one_tx: r2(used / oneTx),
-  }
-}
-
-/** Flush throughput for small rows (player records, ~150 bytes): one statement vs row by row. */
-export async function flushSmallRates(db: Db, rows: number): Promise<Record<string, number>> {
-  const mk = (n: number, off: number) => Array.from({ length: n }, (_, i) => ({ id: `bench-${off + i}`, idx: i, name: `player ${off + i}`, tokenHash: null, position: 1000 + i, inventory: { iron_plate: i % 50, gear: i % 7 }, data: { online: true } }))
-  const baseRows = Math.max(50, Math.floor(rows / 8))
-  let t0 = performance.now()
-  for (const r of mk(baseRows, 0)) await upsertPlayers(db, [r])
-  const autocommit = baseRows / ((performance.now() - t0) / 1000)
-  t0 = performance.now()
-  await db.transaction(async (tx) => { for (const r of mk(baseRows, 50_000)) await upsertPlayers(tx, [r]) })
-  const oneTx = baseRows / ((performance.now() - t0) / 1000)
-  t0 = performance.now()
-  await upsertPlayers(db, mk(rows, 100_000))
-  const batched = rows / ((performance.now() - t0) / 1000)
-  return { rows, baseline_rows: baseRows, row_by_row_autocommit_rows_per_s: Math.round(autocommit), row_by_row_one_tx_rows_per_s: Math.round(oneTx), unnest_rows_per_s: Math.round(batched), ratio_vs_autocommit: r2(batched / autocommit), ratio_vs_one_tx: r2(batched / oneTx) }
 }
 
 /** A deterministic workload: the factory chain, then players wandering and claiming. */
@@ -191,17 +154,21 @@ async function backend(kind: 'pglite' | 'pg', o: StoreBenchOptions): Promise<Rec
     dbs.push(name)
     return { data: mkdtempSync(join(dir, 'w-')), databaseUrl: withDb(o.databaseUrl!, name) }
   }
+  const want = (part: string) => !o.only || o.only.includes(part)
   try {
-    const tg = await fresh()
-    const db = kind === 'pglite' ? await openPGlite(join(tg.data, 'flush')) : await openPg(tg.databaseUrl!)
-    await migrate(db)
-    const flush = await flushRates(db, o.rows)
-    const flushSmall = await flushSmallRates(db, o.rows)
-    await db.close()
-    const tick = await tickOverhead(await fresh(), o.ticks)
-    const restart = await restartTime(await fresh(), o.restartSize, o.events)
-    const budget = await budgetRun(await fresh(), await fresh())
-    return { flush, flush_small: flushSmall, tick, restart, budget }
+    const out: Record<string, unknown> = {}
+    if (want('flush')) {
+      const tg = await fresh()
+      const db = kind === 'pglite' ? await openPGlite(join(tg.data, 'flush')) : await openPg(tg.databaseUrl!)
+      await migrate(db)
+      out.flush = await flushRates(db, o.rows, o.rounds)
+      out.flush_small = await flushSmallRates(db, o.rows, o.rounds)
+      await db.close()
+    }
+    if (want('tick')) out.tick = await tickOverhead(await fresh(), o.ticks)
+    if (want('restart')) out.restart = await restartTime(await fresh(), o.restartSize, o.events)
+    if (want('budget')) out.budget = await budgetRun(await fresh(), await fresh())
+    return out
   } finally {
     rmSync(dir, { recursive: true, force: true })
     if (dbs.length) {
@@ -214,9 +181,12 @@ async function backend(kind: 'pglite' | 'pg', o: StoreBenchOptions): Promise<Rec
 
 /** Runs every measurement; Postgres only when `databaseUrl` is given. */
 export async function runStoreBench(o: StoreBenchOptions): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = { cache: cacheReads() }
+  const out: Record<string, unknown> = {}
+  if (!o.only || o.only.includes('cache')) out.cache = cacheReads()
+  out.load_before = loadavg().map(r2)
   out.pglite = await backend('pglite', o)
   out.postgres = o.databaseUrl ? await backend('pg', o) : { skipped: 'no --database-url / DATABASE_URL / HEXD_PG_URL' }
+  out.load_after = loadavg().map(r2)
   out.goals = { cache_p99_ns: 1000, batched_ratio: 20, tick_p99_ratio: 1.05, restart_ms: 3000 }
   return out
 }

@@ -1,20 +1,22 @@
 /**
  * Reading and writing the chunks and players tables. A batch of chunks is ONE
- * statement (or one COPY + one upsert), never a statement per row. Measured by
- * `hexd bench store` (docs/STORE.md has the figures), the fastest way differs
- * by backend, so `writeChunks` picks it:
+ * statement (or one DELETE + one COPY), never a statement per row. Measured
+ * by `hexd bench store` (docs/STORE.md has the figures), the fastest way
+ * differs by backend, so `writeChunks` picks it:
  *  - Postgres: `INSERT … SELECT FROM unnest(…)` with all chunk bytes in ONE
  *    binary bytea parameter cut by (offset, length) — `upsertChunks`;
- *  - PGlite: `COPY` (CSV) into a staging table, then one upsert —
- *    `upsertChunksCopy` (PGlite passes parameters as text, so big bytea
- *    parameters cost more there than COPY's text does).
- * `upsertChunksArrays` (a bytea[] parameter) and row by row are kept as the
- * benchmark's comparison points.
+ *  - PGlite: delete the batch's ids, then a binary `COPY` straight into
+ *    chunks — `upsertChunksCopy` (PGlite passes parameters as hex text, so
+ *    big bytea parameters cost it far more than COPY's raw bytes).
+ * `upsertChunksArrays` (a bytea[] parameter), the CSV and staged COPY, and
+ * row by row are kept as the benchmark's comparison points.
+ * Chunk rows stay inline in the heap (migration 0002): TOASTing them was most
+ * of a batch's cost.
  */
 import { chunkInfo } from '../engine/chunks.ts'
 import type { Db, Sql } from './db.ts'
 
-/** One row of the chunks table (data already serialized, e.g. chunk v1). */
+/** One row of the chunks table (data already serialized: src/store/serializers, `format` its version). */
 export interface ChunkRow { id: number; tick: number; format: number; data: Uint8Array; hash: string }
 
 /** One row of the players table. */
@@ -105,26 +107,97 @@ export async function upsertChunksRowByRow(db: Db, size: number, rows: ChunkRow[
   await db.transaction(async (tx) => { for (const r of rows) await one(tx, r) })
 }
 
-/**
- * Upserts chunk rows by COPY (CSV) into a staging table and one upsert from it.
- * Needs a backend with `copyFrom` (PGlite); throws otherwise.
- */
-export async function upsertChunksCopy(db: Db, size: number, rows: ChunkRow[]): Promise<void> {
-  if (!db.copyFrom) throw new Error(`COPY is not available on the ${db.kind} backend`)
-  if (rows.length === 0) return
-  await db.transaction((tx) => copyChunksIn(db, tx, size, rows))
+/** How {@link upsertChunksCopy} moves rows (see there). */
+export interface CopyOptions {
+  /** `binary` (default): Postgres' binary COPY format; `csv`: bytes as hex text. */
+  format?: 'binary' | 'csv'
+  /** `direct` (default): delete the batch's ids, COPY into chunks; `staged`: COPY into a temp table, then one upsert. */
+  via?: 'direct' | 'staged'
 }
 
-async function copyChunksIn(db: Db, tx: Sql, size: number, rows: ChunkRow[]): Promise<void> {
+/**
+ * Upserts chunk rows by COPY, in one transaction. The default (what the
+ * flusher uses on PGlite) deletes the batch's ids in one statement and COPYs
+ * the rows straight into chunks in the binary format: each row is written
+ * once, and the chunk bytes go as they are. The other ways are kept as the
+ * benchmark's comparison points: `via: 'staged'` COPYs into a temp table and
+ * upserts from it (every row written twice), `format: 'csv'` sends the bytes
+ * as hex text (twice the bytes, a hex decode per row). Within the
+ * transaction delete + insert is an upsert: the table's only other column,
+ * updated_at, is set to now() either way. Needs a backend with `copyFrom`
+ * (PGlite); throws otherwise.
+ *
+ * @example
+ * await upsertChunksCopy(db, 256, rows)                                   // binary, direct
+ * await upsertChunksCopy(db, 256, rows, { format: 'csv', via: 'staged' }) // the older way
+ */
+export async function upsertChunksCopy(db: Db, size: number, rows: ChunkRow[], opts: CopyOptions = {}): Promise<void> {
+  if (!db.copyFrom) throw new Error(`COPY is not available on the ${db.kind} backend`)
   if (rows.length === 0) return
-  let csv = ''
+  await db.transaction((tx) => copyChunksIn(db, tx, size, rows, opts))
+}
+
+const CHUNK_COLS = 'id, diamond, ci, cj, tick, format, data, hash'
+
+// The staging table lives for the session; ON COMMIT DELETE ROWS empties it.
+// Its data column is stored like chunks.data (migration 0002): otherwise every
+// staged value would be pglz-tried and TOASTed here, and again when the upsert
+// copies it into chunks. (Column STORAGE in CREATE TABLE needs Postgres 16+:
+// PGlite is 18; this path is PGlite's.)
+const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS chunks_stage (id int8, diamond int4, ci int4, cj int4, tick int8, format int2, data bytea STORAGE MAIN, hash text) WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS`
+
+async function copyChunksIn(db: Db, tx: Sql, size: number, rows: ChunkRow[], opts: CopyOptions = {}): Promise<void> {
+  if (rows.length === 0) return
+  const staged = opts.via === 'staged'
+  const into = staged ? 'chunks_stage' : `chunks (${CHUNK_COLS})`
+  if (staged) await tx.query(STAGE_SQL)
+  else await tx.query('DELETE FROM chunks WHERE id = ANY($1::int8[])', [rows.map((r) => r.id)])
+  if ((opts.format ?? 'binary') === 'binary') {
+    await db.copyFrom!(tx, `COPY ${into} FROM '/dev/blob' WITH (FORMAT binary)`, copyBinary(size, rows))
+  } else {
+    let csv = ''
+    for (const r of rows) {
+      const [d, ci, cj] = coords(size, r.id)
+      csv += `${r.id},${d},${ci},${cj},${r.tick},${r.format},\\x${buf(r.data).toString('hex')},${r.hash}\n`
+    }
+    await db.copyFrom!(tx, `COPY ${into} FROM '/dev/blob' WITH (FORMAT csv)`, new TextEncoder().encode(csv))
+  }
+  if (staged) await tx.query(`INSERT INTO chunks (${CHUNK_COLS}) SELECT * FROM chunks_stage ${CHUNK_UPSERT_TAIL}`)
+}
+
+/**
+ * Chunk rows in Postgres' binary COPY format, columns in CHUNK_COLS order
+ * (id int8, diamond int4, ci int4, cj int4, tick int8, format int2, data
+ * bytea, hash text): an 11-byte signature, flags and extension length (0),
+ * then per row a field count and each field as a big-endian length + bytes,
+ * and a -1 trailer.
+ *
+ * @example
+ * copyBinary(256, [{ id: 3, tick: 10, format: 2, data, hash: 'ab12' }]) // Uint8Array
+ */
+export function copyBinary(size: number, rows: ChunkRow[]): Uint8Array {
+  let total = 19 + 2
+  for (const r of rows) total += 2 + 12 + 8 + 8 + 8 + 12 + 6 + 4 + r.data.byteLength + 4 + Buffer.byteLength(r.hash)
+  const b = Buffer.allocUnsafe(total)
+  let o = b.write('PGCOPY\n\xff\r\n\0', 0, 'latin1')
+  o = b.writeInt32BE(0, o) // flags: no OIDs
+  o = b.writeInt32BE(0, o) // no header extension
   for (const r of rows) {
     const [d, ci, cj] = coords(size, r.id)
-    csv += `${r.id},${d},${ci},${cj},${r.tick},${r.format},\\x${buf(r.data).toString('hex')},${r.hash}\n`
+    o = b.writeInt16BE(8, o)
+    o = b.writeInt32BE(8, o); o = b.writeBigInt64BE(BigInt(r.id), o)
+    o = b.writeInt32BE(4, o); o = b.writeInt32BE(d, o)
+    o = b.writeInt32BE(4, o); o = b.writeInt32BE(ci, o)
+    o = b.writeInt32BE(4, o); o = b.writeInt32BE(cj, o)
+    o = b.writeInt32BE(8, o); o = b.writeBigInt64BE(BigInt(r.tick), o)
+    o = b.writeInt32BE(2, o); o = b.writeInt16BE(r.format, o)
+    o = b.writeInt32BE(r.data.byteLength, o); b.set(r.data, o); o += r.data.byteLength
+    const hl = Buffer.byteLength(r.hash)
+    o = b.writeInt32BE(hl, o); o += b.write(r.hash, o, 'utf8')
   }
-  await tx.query(`CREATE TEMP TABLE IF NOT EXISTS chunks_stage (id int8, diamond int4, ci int4, cj int4, tick int8, format int2, data bytea, hash text) ON COMMIT DELETE ROWS`)
-  await db.copyFrom!(tx, `COPY chunks_stage FROM '/dev/blob' WITH (FORMAT csv)`, new TextEncoder().encode(csv))
-  await tx.query(`INSERT INTO chunks (id, diamond, ci, cj, tick, format, data, hash) SELECT * FROM chunks_stage ${CHUNK_UPSERT_TAIL}`)
+  o = b.writeInt16BE(-1, o)
+  if (o !== total) throw new Error(`copyBinary: wrote ${o} of ${total} bytes`)
+  return b
 }
 
 /** One stored chunk, or undefined. */

@@ -10,7 +10,7 @@ import { eachBackend, freshTarget } from './helpers.ts'
 import { Persistence } from '../../src/store/persistence.ts'
 import { latestSnapshot } from '../../src/store/recovery.ts'
 import { readHead } from '../../src/store/journal.ts'
-import { decodeChunk } from '../../src/store/serializers/index.ts'
+import { decodeChunk, CURRENT_CHUNK_FORMAT } from '../../src/store/serializers/index.ts'
 import { SEED, SIZE, drive } from './world-script.ts'
 
 const target = freshTarget
@@ -66,7 +66,7 @@ eachBackend(t, 'write-behind chunks/players and write-through on leave', async (
   const rows = await p.db.query<{ id: number; tick: number; format: number; data: Uint8Array; hash: string }>('SELECT id, tick, format, data, hash FROM chunks ORDER BY id')
   t.ok(rows.length > 0, 'changed chunks reached the chunks table')
   const r0 = rows[0]
-  t.equal(r0.format, 1)
+  t.equal(r0.format, CURRENT_CHUNK_FORMAT, 'written in the current chunk format')
   t.same(decodeChunk(r0.data).data, p.world.chunkBytes(r0.id), 'stored chunk bytes = the world\'s chunk at flush time')
   t.equal(r0.hash, p.world.chunkHash(r0.id))
   t.ok((await p.db.query('SELECT id FROM players WHERE id = $1', ['builder'])).length === 1, 'other players arrive write-behind')
