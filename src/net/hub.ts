@@ -15,6 +15,7 @@ import { HexdError } from '../errors.ts'
 import { MacrotaskBatch } from './batch.ts'
 import { Metrics, type Counter, type Histogram } from './metrics.ts'
 import { PresenceTracker } from './presence.ts'
+import { actionResultJson } from './results.ts'
 import { SessionRegistry, type Session } from './sessions.ts'
 import type { ActionOutcome, Game, TokenStore } from './types.ts'
 
@@ -61,7 +62,7 @@ export interface Hub {
    */
   submit(session: Session, body: unknown, tag: { ref?: string; key?: string }): { tick: number; count: number; results: Promise<ActionOutcome[]> }
   /** Like `submit`, with a callback (outcomes, or null and the error) instead of a promise: the WebSocket hot path. */
-  submitThen(session: Session, body: unknown, tag: { ref?: string; key?: string }, done: (outs: ActionOutcome[] | null, err?: unknown) => void): { tick: number; count: number }
+  submitThen(session: Session, body: unknown, tag: { ref?: string; key?: string }, done: (outs: ActionOutcome[] | null, err?: unknown, outsJson?: string[]) => void): { tick: number; count: number }
   /** Set by the daemon while shutting down: new sessions and actions are refused. */
   draining: boolean
   /**
@@ -161,19 +162,18 @@ export function createHub(opts: HubOptions): Hub {
     const tick = opts.game.submitThen(session.who, list, (outs, err) => {
       if (!outs) return done(null, err)
       let ok = 0
+      // Each outcome serialized once: the action_result and the reply (outsJson) both carry it.
+      const outsJson: string[] = new Array(outs.length)
       for (let i = 0; i < outs.length; i++) {
         const o = outs[i]
         if (o.ok) ok++
-        session.outbox.push(session.playerTopic, 'action_result', {
-          tick: o.tick ?? tick, ...o,
-          ...(tag.ref !== undefined ? { ref: tag.ref } : {}), ...(tag.key !== undefined ? { key: tag.key } : {}),
-          ...(many ? { index: i } : {}),
-        })
+        const oj = (outsJson[i] = JSON.stringify(o))
+        session.outbox.pushJson(session.playerTopic, 'action_result', actionResultJson(o, oj, tick, tag, many ? i : undefined))
       }
       // One metric update per outcome kind, not per action.
       if (ok) acceptedN.inc(ok)
       if (ok < outs.length) rejectedN.inc(outs.length - ok)
-      done(outs)
+      done(outs, undefined, outsJson)
     })
     queuedN.inc(list.length)
     return { tick, count: list.length }

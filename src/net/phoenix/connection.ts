@@ -17,7 +17,8 @@
 import { HexdError } from '../../errors.ts'
 import type { Hub } from '../hub.ts'
 import type { Session } from '../sessions.ts'
-import { encodeFrame, encodeReply, parseFrame, type Frame } from './frame.ts'
+import { actionReplyJson } from '../results.ts'
+import { encodeFrame, encodeReply, encodeReplyJson, parseFrame, type Frame } from './frame.ts'
 
 export interface ConnectionIO {
   /**
@@ -218,12 +219,11 @@ export class PhoenixConnection {
   }
 
   private action(s: Session, f: Frame): void {
-    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err) => {
+    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err, outsJson) => {
       if (!outs) return this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err))
-      const failed = outs.find((o) => !o.ok) as { code: string; reason: string } | undefined
-      const tick = outs[0]?.tick
-      if (failed) this.reply(f.joinRef, f.ref, f.topic, 'error', { code: failed.code, reason: failed.reason, tick, results: outs })
-      else this.reply(f.joinRef, f.ref, f.topic, 'ok', { tick, results: outs })
+      // ok {tick, results} / error {code, reason, tick, results}: see results.ts.
+      const { status, json } = actionReplyJson(outs, outsJson ?? outs.map((o) => JSON.stringify(o)))
+      if (!this.closed) this.send(encodeReplyJson(f.joinRef, f.ref, f.topic, status, json))
     })
   }
 

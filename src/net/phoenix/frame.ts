@@ -68,12 +68,31 @@ export function parseFrame(raw: string): ParseResult {
   return { ok: true, frame: { joinRef, ref, topic, event, payload: payload as Record<string, unknown> } }
 }
 
+/**
+ * Topics and events as JSON strings, memoized: a few names (world:main, player:<id>, diff,
+ * phx_reply…) are encoded tens of thousands of times a second. Dropped if it ever grows large.
+ */
+const quoted = new Map<string, string>()
+function quote(s: string): string {
+  let q = quoted.get(s)
+  if (q === undefined) {
+    if (quoted.size > 8192) quoted.clear()
+    quoted.set(s, (q = JSON.stringify(s)))
+  }
+  return q
+}
+
 /** Encodes a frame whose payload is already JSON text. */
 export function encodeFrame(joinRef: string | null, ref: string | null, topic: string, event: string, payloadJson: string): string {
-  return `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},${JSON.stringify(event)},${payloadJson}]`
+  return `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${quote(topic)},${quote(event)},${payloadJson}]`
 }
 
 /** Encodes a `phx_reply` for `ref` with `status` ('ok' | 'error') and a response object. */
 export function encodeReply(joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', response: unknown): string {
-  return encodeFrame(joinRef, ref, topic, 'phx_reply', `{"status":${JSON.stringify(status)},"response":${JSON.stringify(response)}}`)
+  return encodeReplyJson(joinRef, ref, topic, status, JSON.stringify(response))
+}
+
+/** Encodes a `phx_reply` whose response is already JSON text. */
+export function encodeReplyJson(joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', responseJson: string): string {
+  return encodeFrame(joinRef, ref, topic, 'phx_reply', `{"status":"${status}","response":${responseJson}}`)
 }
