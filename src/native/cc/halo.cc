@@ -147,13 +147,16 @@ uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const
   HaloRun* runs = sc.runs.data();
   const uint32_t nRuns = uint32_t(sc.runs.size());
   uint8_t* d8 = copyOf(state, s, cur).all;
-  uint32_t need = planes::ALL;
-  if (validAt >= 0) {
-    need = 0;
-    for (uint32_t k = 0; k < nRuns; k++)
-      if (runs[k].slot != NO_SLOT) need |= log.changedSince(runs[k].slot, validAt);
-    if (need == 0) return 0;
+  // Per run, the planes to copy: all when the copy's halo is not known valid;
+  // otherwise those its source changed since (a run from an unchanged source,
+  // e.g. a sleeping or frozen slot, is skipped even when others changed).
+  uint32_t runNeed[HALO_MAX];
+  uint32_t need = 0;
+  for (uint32_t k = 0; k < nRuns; k++) {
+    runNeed[k] = validAt < 0 ? planes::ALL : runs[k].slot == NO_SLOT ? 0 : log.changedSince(runs[k].slot, validAt);
+    need |= runNeed[k];
   }
+  if (need == 0) return 0;
   // Per run: where its values are in the source's edge cache (a seam column
   // that is one of the source's border columns, with the edges valid for the
   // current copy), or nullptr.
@@ -178,6 +181,7 @@ uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const
     if (!(need >> p & 1)) continue;
     const int32_t ep = p == EDGE_PLANES[0] ? 0 : p == EDGE_PLANES[1] ? 1 : -1;
     for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) {
+      if (!(runNeed[k] >> p & 1)) continue;
       if (ep >= 0 && edge[k]) {
         const uint8_t* e = edge[k] + ep * 2 * CHUNK;
         for (uint32_t i = 0; i < runs[k].len; i++) v8[p][at + i] = e[int32_t(i) * edgeStep[k]];
@@ -189,19 +193,22 @@ uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const
   for (uint32_t p = 0; p < P16_COUNT; p++)
     if (need >> (P8_COUNT + p) & 1)
     for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
-      gatherRun<uint16_t>(reinterpret_cast<const uint16_t*>(runs[k].src + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
+      if (runNeed[k] >> (P8_COUNT + p) & 1)
+        gatherRun<uint16_t>(reinterpret_cast<const uint16_t*>(runs[k].src + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
   uint32_t mask = 0;
   for (uint32_t p = 0; p < P8_COUNT; p++) {
     if (!(need >> p & 1)) continue;
     uint32_t changed = 0;
-    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++) changed |= scatterRun<uint8_t>(d8 + p * AREA, runs[k], v8[p] + at);
+    for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
+      if (runNeed[k] >> p & 1) changed |= scatterRun<uint8_t>(d8 + p * AREA, runs[k], v8[p] + at);
     if (changed) mask |= 1u << p;
   }
   for (uint32_t p = 0; p < P16_COUNT; p++) {
     if (!(need >> (P8_COUNT + p) & 1)) continue;
     uint32_t changed = 0;
     for (uint32_t k = 0, at = 0; k < nRuns; at += runs[k].len, k++)
-      changed |= scatterRun<uint16_t>(reinterpret_cast<uint16_t*>(d8 + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
+      if (runNeed[k] >> (P8_COUNT + p) & 1)
+        changed |= scatterRun<uint16_t>(reinterpret_cast<uint16_t*>(d8 + P8_COUNT * AREA) + p * AREA, runs[k], v16[p] + at);
     if (changed) mask |= 1u << (P8_COUNT + p);
   }
   return mask;

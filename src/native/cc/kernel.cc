@@ -48,9 +48,10 @@ namespace {
 // (not copied); on return, the planes identical after the tick (those with
 // no real cell changed: the rest was copied or already equal).
 // `powerZero` (see Impl::powerZero): in, this request already ticked the slot
-// without structures; out, this tick did.
+// without structures; out, this tick did. `structs`: whether the slot has
+// structures, -1 until this request first looks.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq, uint8_t& powerZero) {
+              uint32_t& eq, uint8_t& powerZero, int8_t& structs) {
   uint8_t* base = slotBase(state, s);
   uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
@@ -60,7 +61,9 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   // requests), so a chunk without structures now had none at this request's
   // earlier tick that wrote its next POWER 0; with POWER equal in both copies
   // since, its real cells are 0 in both already.
-  const bool structures = rules::anyStructure(c, rows, cols);
+  // The struct plane is constant inside a request: scanned once per request.
+  if (structs < 0) structs = rules::anyStructure(c, rows, cols) ? 1 : 0;
+  const bool structures = structs != 0;
   const bool pz = !structures && powerZero && (eq >> PL8_POWER & 1);
   powerZero = !structures;
   planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
@@ -154,6 +157,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
   im.log.reset(capacity);
   if (im.eq.size() < capacity) im.eq.resize(capacity, 0);  // kept across requests (see Impl::eq)
   im.powerZero.assign(capacity, 0);
+  im.structs.assign(capacity, -1);
   im.edges.reset(capacity);
 
   uint64_t committed = uint64_t(wh[WH_TICK_LO]) | (uint64_t(wh[WH_TICK_HI]) << 32);
@@ -217,7 +221,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       // last tick: a slot that changes then is hashed right away, while its
       // new copy is still in cache (the deferred pass would read it cold).
       const bool last = !flip || committed + 1 == target;
-      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s]);
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s]);
       if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included

@@ -47,6 +47,9 @@ struct Impl {
   // with POWER in `eq`, both copies' real POWER cells are 0 (kernel.cc
   // tickSlot skips clearing them). Request-local: an action may write POWER.
   std::vector<uint8_t> powerZero;
+  // Per slot: has structures (1), has none (0), not looked at yet in this
+  // request (-1). Request-local: actions place and remove structures.
+  std::vector<int8_t> structs;
   // Per slot and copy, RES/AMT border columns written by its last tick
   // (halo.h); reset by every request.
   EdgeCache edges;
