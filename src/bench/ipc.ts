@@ -24,12 +24,15 @@ import { Worker } from 'node:worker_threads'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HexdError } from '../errors.ts'
+import type { SimOverhead } from './ipc-sim.ts'
 
 export interface IpcRow { name: string; p50_us: number; p99_us: number; iters: number }
 export interface IpcReport {
   rows: IpcRow[]
   ratios: Record<string, number>
   notes: string[]
+  /** `hexd sim` with --compute process vs thread (ipc-sim.ts); absent with simReps 0. */
+  sim_overhead?: SimOverhead
 }
 
 function pct(samples: number[], p: number): number {
@@ -134,7 +137,7 @@ async function zeromqRow(iters: number): Promise<IpcRow> {
 }
 
 /** Runs every row; returns the report (ratios relative to same-run baselines). */
-export async function runIpcBench(opts: { iters?: number; spinNs?: number } = {}): Promise<IpcReport> {
+export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?: { size: number; ticks: number; reps: number } } = {}): Promise<IpcReport> {
   const iters = opts.iters ?? 5000
   const rows: IpcRow[] = []
   rows.push(...await rawRows(iters))
@@ -158,7 +161,13 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number } = {}
     'hexd-*-spin: both sides spin for up to spinNs (bounded, yielding) before sleeping.',
     'hexd-futex / hexd-eventfd: the worker sleeps on the futex / eventfd; its answer wakes Node through an eventfd polled by the event loop. hexd-signal and *-waiter-thread: a native waiter thread sleeps (rt signal / futex / eventfd) and hands over through a ThreadSafeFunction (two wake-ups).',
   ]
-  return { rows, ratios, notes }
+  const rep: IpcReport = { rows, ratios, notes }
+  if (opts.sim && opts.sim.reps > 0) {
+    const { runSimOverhead } = await import('./ipc-sim.ts')
+    rep.sim_overhead = await runSimOverhead(opts.sim)
+    notes.push('sim_overhead: hexd sim (one tick request per tick) with --compute process vs thread, ABBA-interleaved runs after one warm-up each; overhead_pct is the median over pairs of process/thread - 1, with the spread of the pairs.')
+  }
+  return rep
 }
 
 /** Human-readable table (without --json). */
@@ -166,5 +175,10 @@ export function formatIpc(rep: IpcReport): string {
   const lines = [`${'name'.padEnd(28)} p50 µs     p99 µs`]
   for (const r of rep.rows) lines.push(`${r.name.padEnd(28)} ${r.p50_us.toFixed(2).padStart(9)} ${r.p99_us.toFixed(2).padStart(10)}`)
   for (const [k, v] of Object.entries(rep.ratios)) lines.push(`${k}: ${v}`)
+  const so = rep.sim_overhead
+  if (so) {
+    lines.push(`sim --size ${so.size} --ticks ${so.ticks}, ${so.reps} pairs: process ${so.process_median_ms} ms, thread ${so.thread_median_ms} ms (medians)`)
+    lines.push(`process overhead: ${so.overhead_pct} % (pairs p25..p75 ${so.overhead_pct_p25_p75[0]}..${so.overhead_pct_p25_p75[1]} %, min ${so.overhead_pct_min}, max ${so.overhead_pct_max}), hashes match: ${so.hashes_match}`)
+  }
   return lines.join('\n')
 }

@@ -11,18 +11,19 @@ export function kernelArea(bench: Command): void {
     .option('--warmup <n>', 'ticks run before measuring (lets the world settle)', intOption('warmup', 0, 100000), 0)
     .option('--seed <n>', 'world seed', intOption('seed', 0, Number.MAX_SAFE_INTEGER), 1)
     .option('--larger-size <n>', 'also measure this larger world (0 = skip)', intOption('larger-size', 0, 2048), 512)
+    .option('--long-ticks <n>', 'also time one native request of this many ticks, one thread, on the first size (0 = skip)', intOption('long-ticks', 0, 100000), 200)
     .option('--json', 'print one JSON document')
-    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; json?: boolean }) => {
+    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; longTicks: number; json?: boolean }) => {
       const { runKernelBench } = await import('./kernel.ts')
       const { runNativeKernel } = await import('./kernel-native.ts')
       // The TS reference, then the native kernel on the same world and ticks
       // (native_cups, threads, ratio); then the same for a larger world.
-      const one = async (size: number): Promise<object> => {
+      const one = async (size: number, longTicks: number): Promise<object> => {
         const r = runKernelBench({ ...o, size })
-        return { ...r, ...await runNativeKernel({ ...o, size }, r) }
+        return { ...r, ...await runNativeKernel({ ...o, size, longTicks }, r) }
       }
-      const r = await one(o.size)
-      const out = o.largerSize > 0 ? { ...r, larger: await one(o.largerSize) } : r
+      const r = await one(o.size, o.longTicks)
+      const out = o.largerSize > 0 ? { ...r, larger: await one(o.largerSize, 0) } : r
       printReport(out, o.json)
     })
 }

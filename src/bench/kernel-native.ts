@@ -10,7 +10,13 @@
  *   ts_kernel_cups       baseline for the kernel alone: the TS backend's tick()
  *                        time only, same world, same ticks
  *   *_per_cpu_s          the same per CPU-second (robust when the machine is busy)
- * Cell updates are counted like ts_cups: active cells × ticks / second.
+ *   native_long_*        one request of `longTicks` ticks (one thread, per CPU-s):
+ *                        the per-request costs (first tick, final hashes) spread thin
+ * Counting. Like ts_cups, the `*_cups` figures count every active cell every
+ * tick: a sleeping chunk (skipped, both copies already equal) counts as
+ * updated. The `*_computed_*` figures count only the cells the kernel
+ * actually computed (the kernel's own cellsUpdated: sleeping chunks excluded),
+ * and `native_computed_fraction` says how many that was.
  * Every run must end on the TS run's hash (hashes_match_native).
  */
 import { availableParallelism } from 'node:os'
@@ -40,6 +46,16 @@ export interface NativeKernelColumns {
   native_cups_per_cpu_s: number
   ts_kernel_cups_per_cpu_s: number
   kernel_ratio_cpu: number
+  /** native_cups / threads: the multi-thread run per core (wall clock). */
+  native_cups_per_core: number
+  /** Cells the one-thread request actually computed (sleeping chunks excluded), per CPU-second. */
+  native_computed_cups_per_cpu_s: number
+  /** Computed / active cell updates in that request. */
+  native_computed_fraction: number
+  /** One request of longTicks ticks, one thread: active and computed cells per CPU-second (0 when longTicks is 0). */
+  long_ticks: number
+  native_long_cups_per_cpu_s: number
+  native_long_computed_cups_per_cpu_s: number
   hashes_match_native: boolean
   native_unavailable?: string
 }
@@ -52,32 +68,42 @@ function activeCells(w: World): number {
 }
 
 /** Runs the native columns against a finished TS run (its ts_cups and hash). */
-export async function runNativeKernel(o: { size: number; ticks: number; warmup: number; seed: number }, ts: { ts_cups: number; hash: string }): Promise<NativeKernelColumns> {
+export async function runNativeKernel(o: { size: number; ticks: number; warmup: number; seed: number; longTicks?: number }, ts: { ts_cups: number; hash: string }): Promise<NativeKernelColumns> {
+  const longTicks = o.longTicks ?? 0
   const n = loadNative()
   const threads = availableParallelism()
   if (!n.ok) {
-    return { native_cups: 0, native_cups_1thread: 0, native_cups_stepped: 0, ts_kernel_cups: 0, threads, ratio: 0, kernel_ratio: 0, kernel_ratio_1thread: 0, native_cups_per_cpu_s: 0, ts_kernel_cups_per_cpu_s: 0, kernel_ratio_cpu: 0, hashes_match_native: false, native_unavailable: n.reason }
+    return {
+      native_cups: 0, native_cups_1thread: 0, native_cups_stepped: 0, ts_kernel_cups: 0, threads, ratio: 0, kernel_ratio: 0, kernel_ratio_1thread: 0,
+      native_cups_per_cpu_s: 0, ts_kernel_cups_per_cpu_s: 0, kernel_ratio_cpu: 0, native_cups_per_core: 0, native_computed_cups_per_cpu_s: 0,
+      native_computed_fraction: 0, long_ticks: longTicks, native_long_cups_per_cpu_s: 0, native_long_computed_cups_per_cpu_s: 0,
+      hashes_match_native: false, native_unavailable: n.reason,
+    }
   }
   const w0 = new World({ seed: o.seed, size: o.size, allActive: true })
   for (let t = 0; t < o.warmup; t++) w0.step([])
   const snap = snapshotWorld(w0)
   let match = true
   const cpuS = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6
-  let nativeCpu = 0, tsCpu = 0
-  const run = async (th: number, batch: boolean): Promise<number> => {
+  let nativeCpu = 0, tsCpu = 0, computedCpu = 0, computedFraction = 0
+  // One native run from the snapshot: `ticks` in one request (batch) or one
+  // request per tick; returns active cells × ticks per wall second, plus the
+  // same per CPU-second and the computed cells per CPU-second.
+  const run = async (th: number, batch: boolean, ticks = o.ticks, checkHash = true): Promise<{ wall: number; cpu: number; computedCpu: number; computed: number; active: number }> => {
     const nb = new NativeBackend('thread', { threads: th })
     try {
       const w = restoreWorld(snap, { backend: nb, allocate: nb.allocate })
       for (let t = 0; t < 3; t++) await w.stepAsync([]) // same 3 warm-up ticks as the TS run
       const cells = activeCells(w)
+      let computed = 0
       const t0 = performance.now()
       const c0 = process.cpuUsage()
-      if (batch) await nb.tickMany(w.tickInput(), o.ticks)
-      else for (let t = 0; t < o.ticks; t++) await w.stepAsync([])
+      if (batch) computed = (await nb.tickMany(w.tickInput(), ticks)).cellsUpdated
+      else for (let t = 0; t < ticks; t++) computed += (await w.stepAsync([])).cellsUpdated
       const s = (performance.now() - t0) / 1000
-      if (batch && th === 1) nativeCpu = (cells * o.ticks) / cpuS(process.cpuUsage(c0))
-      if (w.hash() !== ts.hash) match = false
-      return Math.round((cells * o.ticks) / s)
+      const c = cpuS(process.cpuUsage(c0))
+      if (checkHash && w.hash() !== ts.hash) match = false
+      return { wall: Math.round((cells * ticks) / s), cpu: (cells * ticks) / c, computedCpu: computed / c, computed, active: cells * ticks }
     } finally {
       await nb.close()
     }
@@ -98,15 +124,25 @@ export async function runNativeKernel(o: { size: number; ticks: number; warmup: 
     if (w.hash() !== ts.hash) match = false
     return Math.round((cells * o.ticks) / (ms / 1000))
   }
-  const batch = await run(threads, true)
-  const one = await run(1, true)
-  const stepped = await run(threads, false)
+  const batch = (await run(threads, true)).wall
+  const oneRun = await run(1, true)
+  const one = oneRun.wall
+  nativeCpu = oneRun.cpu
+  computedCpu = oneRun.computedCpu
+  computedFraction = oneRun.active > 0 ? oneRun.computed / oneRun.active : 0
+  const stepped = (await run(threads, false)).wall
+  // The long request ends on another tick than the TS run: no hash to compare.
+  const long = longTicks > 0 ? await run(1, true, longTicks, false) : undefined
   const tsk = tsKernel()
   const r2 = (x: number): number => Math.round(x * 100) / 100
   return {
     native_cups: batch, native_cups_1thread: one, native_cups_stepped: stepped, ts_kernel_cups: tsk, threads,
     ratio: r2(batch / ts.ts_cups), kernel_ratio: r2(batch / tsk), kernel_ratio_1thread: r2(one / tsk),
     native_cups_per_cpu_s: Math.round(nativeCpu), ts_kernel_cups_per_cpu_s: Math.round(tsCpu), kernel_ratio_cpu: r2(nativeCpu / tsCpu),
+    native_cups_per_core: Math.round(batch / threads),
+    native_computed_cups_per_cpu_s: Math.round(computedCpu), native_computed_fraction: Math.round(computedFraction * 1000) / 1000,
+    long_ticks: longTicks,
+    native_long_cups_per_cpu_s: Math.round(long?.cpu ?? 0), native_long_computed_cups_per_cpu_s: Math.round(long?.computedCpu ?? 0),
     hashes_match_native: match,
   }
 }
