@@ -7,15 +7,58 @@
  * drift in machine load hits both alike. Each pair gives a ratio process /
  * thread; the figure is the median of those ratios (robust to an outlier
  * run), reported with the spread of the ratios (25th-75th percentile, min,
- * max) so a reader can tell whether the difference is resolved at all.
+ * max) so a reader can tell whether the difference is resolved at all, and
+ * the ratio of each mode's fastest run (the least disturbed one on a busy
+ * machine). CPU time is reported too (whole runSim call: this process, plus
+ * the worker process's own CPU time from /proc/<pid>/task/<tid>/schedstat in process
+ * mode): it is far less sensitive to other load than elapsed time, though it
+ * does not see time spent waiting for a wake-up.
+ *
+ * The steadiest figure is the tick-interleaved one (`interleaved`): two
+ * worlds of the same seed, one per mode, stepped alternately tick by tick
+ * (which one goes first alternates too), each step timed. Both see the same
+ * machine within a fraction of a millisecond, so load bursts that swing whole
+ * runs by tens of percent hit both; the ratio of the median step times is the
+ * per-tick overhead (also given: the ratio of the summed times, and the
+ * spread of the median ratio over blocks of 100 ticks).
  *
  * @example
  * const r = await runSimOverhead({ size: 100, ticks: 1000, reps: 7, seed: 1 })
  * r.overhead_pct        // e.g. 0.8 (process 0.8 % slower than thread)
  * r.overhead_pct_p25_p75 // e.g. [-1.2, 2.9]
  */
-import { runSim } from '../engine/sim.ts'
-import { selectBackend, type Compute } from '../native/backend.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { runSim, SIM_ALL_ACTIVE_CHUNKS } from '../engine/sim.ts'
+import { World } from '../engine/world.ts'
+import { chunkCount } from '../engine/chunks.ts'
+import { NativeBackend, selectBackend, type Compute } from '../native/backend.ts'
+
+/** A process's CPU time so far, ms: the sum over its threads of /proc/<pid>/task/<tid>/schedstat's first field (ns on CPU). */
+function procCpuMs(pid: number): number {
+  let ns = 0
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+  } catch {
+    // the process is gone: count what was read
+  }
+  return ns / 1e6
+}
+
+export interface InterleavedOverhead {
+  ticks: number
+  /** Median step time per mode, µs. */
+  process_step_us_median: number
+  thread_step_us_median: number
+  /** Median process step / median thread step - 1, %: the per-tick overhead, robust to a few disturbed steps. */
+  overhead_pct: number
+  /** Sum of process step times / sum of thread step times - 1, %: the elapsed-time overhead (sensitive to outlier steps). */
+  overhead_pct_of_sums: number
+  /** overhead_pct per block of 100 paired ticks: p25, p75, min, max. */
+  overhead_pct_blocks_p25_p75: [number, number]
+  overhead_pct_blocks_min: number
+  overhead_pct_blocks_max: number
+  hashes_match: boolean
+}
 
 export interface SimOverhead {
   size: number
@@ -33,6 +76,16 @@ export interface SimOverhead {
   overhead_pct_p25_p75: [number, number]
   overhead_pct_min: number
   overhead_pct_max: number
+  /** Fastest process run / fastest thread run - 1, %. */
+  overhead_pct_of_min: number
+  /** CPU ms of each run (this process + the worker process), run order. */
+  process_cpu_ms: number[]
+  thread_cpu_ms: number[]
+  /** Median over pairs of (process CPU / thread CPU - 1) × 100, and its p25/p75. */
+  cpu_overhead_pct: number
+  cpu_overhead_pct_p25_p75: [number, number]
+  /** Tick-interleaved comparison (see file header). */
+  interleaved: InterleavedOverhead
   /** Every run printed the same world hash. */
   hashes_match: boolean
   hash: string
@@ -47,29 +100,78 @@ function quantile(xs: number[], q: number): number {
 
 const r2 = (x: number): number => Math.round(x * 100) / 100
 
+/** Two worlds, one per mode, stepped alternately; every step timed. */
+async function interleaved(seed: number, size: number, ticks: number): Promise<InterleavedOverhead> {
+  const allActive = chunkCount(size) <= SIM_ALL_ACTIVE_CHUNKS  // as runSim does
+  const sp = selectBackend('process', {}), st = selectBackend('thread', {})
+  try {
+    if (sp.compute !== 'process' || st.compute !== 'thread') throw new Error(`native compute modes unavailable: ${sp.fallback ?? st.fallback}`)
+    const wp = new World({ seed, size, backend: sp.backend, allocate: sp.allocate, allActive })
+    const wt = new World({ seed, size, backend: st.backend, allocate: st.allocate, allActive })
+    for (let t = 0; t < 20; t++) { await wp.stepAsync([]); await wt.stepAsync([]) } // warm-up, not timed
+    const dp: number[] = [], dt: number[] = []
+    const step = async (w: World, out: number[]): Promise<void> => {
+      const t0 = process.hrtime.bigint()
+      await w.stepAsync([])
+      out.push(Number(process.hrtime.bigint() - t0) / 1000)
+    }
+    for (let t = 0; t < ticks; t++) {
+      if (t % 2 === 0) { await step(wp, dp); await step(wt, dt) }
+      else { await step(wt, dt); await step(wp, dp) }
+    }
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
+    const blocks: number[] = []
+    const med = (xs: number[]): number => quantile(xs, 0.5)
+    for (let b = 0; b + 100 <= ticks; b += 100) blocks.push((med(dp.slice(b, b + 100)) / med(dt.slice(b, b + 100)) - 1) * 100)
+    if (blocks.length === 0) blocks.push((med(dp) / med(dt) - 1) * 100)
+    return {
+      ticks,
+      process_step_us_median: r2(quantile(dp, 0.5)), thread_step_us_median: r2(quantile(dt, 0.5)),
+      overhead_pct: r2((med(dp) / med(dt) - 1) * 100),
+      overhead_pct_of_sums: r2((sum(dp) / sum(dt) - 1) * 100),
+      overhead_pct_blocks_p25_p75: [r2(quantile(blocks, 0.25)), r2(quantile(blocks, 0.75))],
+      overhead_pct_blocks_min: r2(Math.min(...blocks)), overhead_pct_blocks_max: r2(Math.max(...blocks)),
+      hashes_match: wp.hash() === wt.hash(),
+    }
+  } finally {
+    await sp.backend.close?.()
+    await st.backend.close?.()
+  }
+}
+
 /** Runs the comparison (see file header). Defaults: seed 1. */
 export async function runSimOverhead(o: { size: number; ticks: number; reps: number; seed?: number }): Promise<SimOverhead> {
   const seed = o.seed ?? 1
   const hashes = new Set<string>()
-  const one = async (compute: Compute): Promise<number> => {
+  const one = async (compute: Compute): Promise<{ ms: number; cpu: number }> => {
     const sel = selectBackend(compute, {})
     if (sel.compute !== compute) throw new Error(`--compute ${compute} is unavailable: ${sel.fallback}`)
     try {
+      const c0 = process.cpuUsage()
       const r = await runSim({ seed, size: o.size, ticks: o.ticks, backend: sel.backend, allocate: sel.allocate })
+      const c = process.cpuUsage(c0)
+      const pid = sel.backend instanceof NativeBackend ? sel.backend.supervisor?.pid ?? 0 : 0
       hashes.add(r.hash)
-      return r.elapsedMs
+      return { ms: r.elapsedMs, cpu: (c.user + c.system) / 1000 + (pid ? procCpuMs(pid) : 0) }
     } finally {
       await sel.backend.close?.()
     }
   }
   await one('process')
   await one('thread')
-  const proc: number[] = [], thr: number[] = []
-  for (let i = 0; i < o.reps; i++) {
-    if (i % 2 === 0) { proc.push(await one('process')); thr.push(await one('thread')) }
-    else { thr.push(await one('thread')); proc.push(await one('process')) }
+  const proc: number[] = [], thr: number[] = [], procCpu: number[] = [], thrCpu: number[] = []
+  const add = async (compute: Compute): Promise<void> => {
+    const r = await one(compute)
+    ;(compute === 'process' ? proc : thr).push(r.ms)
+    ;(compute === 'process' ? procCpu : thrCpu).push(Math.round(r.cpu * 10) / 10)
   }
+  for (let i = 0; i < o.reps; i++) {
+    if (i % 2 === 0) { await add('process'); await add('thread') }
+    else { await add('thread'); await add('process') }
+  }
+  const inter = await interleaved(seed, o.size, o.ticks)
   const pairs = proc.map((p, i) => (p / thr[i] - 1) * 100)
+  const cpuPairs = procCpu.map((p, i) => (p / thrCpu[i] - 1) * 100)
   return {
     size: o.size, ticks: o.ticks, reps: o.reps,
     process_ms: proc, thread_ms: thr,
@@ -77,6 +179,11 @@ export async function runSimOverhead(o: { size: number; ticks: number; reps: num
     overhead_pct: r2(quantile(pairs, 0.5)),
     overhead_pct_p25_p75: [r2(quantile(pairs, 0.25)), r2(quantile(pairs, 0.75))],
     overhead_pct_min: r2(Math.min(...pairs)), overhead_pct_max: r2(Math.max(...pairs)),
-    hashes_match: hashes.size === 1, hash: [...hashes][0] ?? '',
+    overhead_pct_of_min: r2((Math.min(...proc) / Math.min(...thr) - 1) * 100),
+    process_cpu_ms: procCpu, thread_cpu_ms: thrCpu,
+    cpu_overhead_pct: r2(quantile(cpuPairs, 0.5)),
+    cpu_overhead_pct_p25_p75: [r2(quantile(cpuPairs, 0.25)), r2(quantile(cpuPairs, 0.75))],
+    interleaved: inter,
+    hashes_match: hashes.size === 1 && inter.hashes_match, hash: [...hashes][0] ?? '',
   }
 }
