@@ -68,7 +68,7 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 /** The daemon's tick-phase histograms (src/daemon/daemon.ts), cumulative bucket counts by upper bound (s). */
-const PHASES = { late: 'hexd_tick_late_seconds', commit: 'hexd_tick_commit_seconds', first_answer: 'hexd_tick_first_answer_seconds', answered: 'hexd_tick_answered_seconds' } as const
+const PHASES = { late: 'hexd_tick_late_seconds', step: 'hexd_tick_duration_seconds', commit: 'hexd_tick_commit_seconds', first_answer: 'hexd_tick_first_answer_seconds', answered: 'hexd_tick_answered_seconds' } as const
 type PhaseCounts = Record<keyof typeof PHASES, Array<[number, number]>>
 
 async function phaseCounts(base: string): Promise<PhaseCounts> {
@@ -281,8 +281,8 @@ export async function runNetBench(o: NetBenchOptions): Promise<Record<string, un
     shed_busy: daemon.shed,
     latency_ms: { p50: r3(daemon.p50), p90: r3(daemon.p90), p99: r3(daemon.p99), max: r3(daemon.max) },
     // Inside the daemon, per tick, ms (bucket upper bounds): how late it started against its
-    // schedule; then, from its start, its commit resolved, its first submitter's frames written,
-    // everything written.
+    // schedule; then, from its start: the step and tick listeners done, its commit resolved, its
+    // first submitter's frames written, everything written.
     daemon_tick_ms: daemon.phases,
     echo_latency_ms: { p50: r3(echo.p50), p90: r3(echo.p90), p99: r3(echo.p99), max: r3(echo.max), replies: echo.replies },
     p99_ratio_to_echo: r3(daemon.p99 / echo.p99),
