@@ -1,0 +1,35 @@
+// The native benchmarks' bookkeeping (never their timings): the kernel
+// bench's computed-cell counts and long request, and the process-vs-thread
+// sim comparison of `hexd bench ipc` (src/bench/ipc-sim.ts).
+import t from 'tap'
+import { runKernelBench } from '../../src/bench/kernel.ts'
+import { runNativeKernel } from '../../src/bench/kernel-native.ts'
+import { runSimOverhead } from '../../src/bench/ipc-sim.ts'
+import { nativeOrSkip } from './helpers.ts'
+
+if (nativeOrSkip(t)) {
+  t.test('bench kernel: computed cells never exceed active cells; the long request runs', async (t) => {
+    const o = { size: 16, ticks: 4, warmup: 0, seed: 3 }
+    const ts = runKernelBench(o)
+    const r = await runNativeKernel({ ...o, longTicks: 30 }, ts)
+    t.equal(r.hashes_match_native, true, 'every native run ends on the TS hash')
+    t.ok(r.native_computed_fraction > 0 && r.native_computed_fraction <= 1, `computed fraction ${r.native_computed_fraction} in (0, 1]`)
+    t.ok(r.native_computed_cups_per_cpu_s <= r.native_cups_per_cpu_s, 'computed <= active per CPU-second')
+    t.equal(r.long_ticks, 30)
+    t.ok(r.native_long_cups_per_cpu_s > 0 && r.native_long_computed_cups_per_cpu_s <= r.native_long_cups_per_cpu_s)
+    t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
+  })
+
+  t.test('bench ipc sim_overhead: paired runs of both modes, one hash', async (t) => {
+    const r = await runSimOverhead({ size: 8, ticks: 120, reps: 2, seed: 5 })
+    t.equal(r.process_ms.length, 2)
+    t.equal(r.thread_ms.length, 2)
+    t.equal(r.process_cpu_ms.length, 2)
+    t.ok(r.process_cpu_ms.every((x) => x > 0) && r.thread_cpu_ms.every((x) => x > 0), 'CPU time measured for every run')
+    t.equal(r.interleaved.ticks, 120)
+    t.ok(Number.isFinite(r.overhead_pct) && Number.isFinite(r.interleaved.overhead_pct) && Number.isFinite(r.cpu_overhead_pct))
+    t.ok(r.interleaved.overhead_pct_blocks_min <= r.interleaved.overhead_pct_blocks_max)
+    t.equal(r.hashes_match, true, 'process, thread and interleaved runs print one hash')
+    t.match(r.hash, /^[0-9a-f]{16}$/)
+  })
+}
