@@ -137,7 +137,7 @@ async function zeromqRow(iters: number): Promise<IpcRow> {
 }
 
 /** Runs every row; returns the report (ratios relative to same-run baselines). */
-export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?: { size: number; ticks: number; reps: number } } = {}): Promise<IpcReport> {
+export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?: { size: number; ticks: number; reps: number; rounds?: number } } = {}): Promise<IpcReport> {
   const iters = opts.iters ?? 5000
   const rows: IpcRow[] = []
   rows.push(...await rawRows(iters))
@@ -165,7 +165,7 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?:
   if (opts.sim && opts.sim.reps > 0) {
     const { runSimOverhead } = await import('./ipc-sim.ts')
     rep.sim_overhead = await runSimOverhead(opts.sim)
-    notes.push('sim_overhead: hexd sim (one tick request per tick) with --compute process vs thread, ABBA-interleaved runs after one warm-up each; overhead_pct is the median over pairs of process/thread - 1, with the spread of the pairs; interleaved.overhead_pct (two worlds stepped alternately tick by tick, median step times) is the steadiest figure on a loaded machine.')
+    notes.push('sim_overhead: hexd sim (one tick request per tick) with --compute process vs thread, ABBA-interleaved runs after one warm-up each; overhead_pct is the median over pairs of process/thread - 1, with the spread of the pairs; interleaved.overhead_pct (two worlds stepped alternately tick by tick, median step times, median over rounds of fresh world pairs) is the steadiest figure on a loaded machine.')
   }
   return rep
 }
@@ -181,7 +181,8 @@ export function formatIpc(rep: IpcReport): string {
     lines.push(`process overhead: ${so.overhead_pct} % (pairs p25..p75 ${so.overhead_pct_p25_p75[0]}..${so.overhead_pct_p25_p75[1]} %, min ${so.overhead_pct_min}, max ${so.overhead_pct_max}; fastest runs ${so.overhead_pct_of_min} %), hashes match: ${so.hashes_match}`)
     lines.push(`process CPU overhead: ${so.cpu_overhead_pct} % (pairs p25..p75 ${so.cpu_overhead_pct_p25_p75[0]}..${so.cpu_overhead_pct_p25_p75[1]} %)`)
     const iv = so.interleaved
-    lines.push(`tick-interleaved (${iv.ticks} ticks each): process ${iv.process_step_us_median} µs, thread ${iv.thread_step_us_median} µs per step (medians); overhead ${iv.overhead_pct} % (of summed times ${iv.overhead_pct_of_sums} %; blocks of 100 p25..p75 ${iv.overhead_pct_blocks_p25_p75[0]}..${iv.overhead_pct_blocks_p25_p75[1]} %, min ${iv.overhead_pct_blocks_min}, max ${iv.overhead_pct_blocks_max})`)
+    lines.push(`tick-interleaved (${iv.ticks} ticks per world, ${iv.rounds.length} rounds): overhead ${iv.overhead_pct} % (median over rounds; rounds ${iv.overhead_pct_min}..${iv.overhead_pct_max} %)`)
+    for (const r of iv.rounds) lines.push(`  round: process ${r.process_step_us_median} µs, thread ${r.thread_step_us_median} µs per step (medians): ${r.overhead_pct} % (summed ${r.overhead_pct_of_sums} %, 100-tick blocks ${r.overhead_pct_blocks_min}..${r.overhead_pct_blocks_max} %)`)
   }
   return lines.join('\n')
 }

@@ -21,14 +21,16 @@ if (nativeOrSkip(t)) {
   })
 
   t.test('bench ipc sim_overhead: paired runs of both modes, one hash', async (t) => {
-    const r = await runSimOverhead({ size: 8, ticks: 120, reps: 2, seed: 5 })
+    const r = await runSimOverhead({ size: 8, ticks: 120, reps: 2, seed: 5, rounds: 2 })
     t.equal(r.process_ms.length, 2)
     t.equal(r.thread_ms.length, 2)
     t.equal(r.process_cpu_ms.length, 2)
     t.ok(r.process_cpu_ms.every((x) => x > 0) && r.thread_cpu_ms.every((x) => x > 0), 'CPU time measured for every run')
     t.equal(r.interleaved.ticks, 120)
     t.ok(Number.isFinite(r.overhead_pct) && Number.isFinite(r.interleaved.overhead_pct) && Number.isFinite(r.cpu_overhead_pct))
-    t.ok(r.interleaved.overhead_pct_blocks_min <= r.interleaved.overhead_pct_blocks_max)
+    t.equal(r.interleaved.rounds.length, 2)
+    t.ok(r.interleaved.rounds.every((x) => x.overhead_pct_blocks_min <= x.overhead_pct_blocks_max))
+    t.ok(r.interleaved.overhead_pct_min <= r.interleaved.overhead_pct && r.interleaved.overhead_pct <= r.interleaved.overhead_pct_max)
     t.equal(r.hashes_match, true, 'process, thread and interleaved runs print one hash')
     t.match(r.hash, /^[0-9a-f]{16}$/)
   })
