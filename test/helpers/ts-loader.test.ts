@@ -25,7 +25,11 @@ type CoverageReport = { getCoverageMapFromAllCoverageFiles(): Promise<{ fileCove
 
 const node = (args: string[], env: NodeJS.ProcessEnv = {}) => {
   // NODE_OPTIONS is cleared so the loader under test is the one named in args.
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 60_000 })
+  // tap's recorder (@tapjs/processinfo, which tap adds to every child) is told
+  // to stay out: it stops V8's precise coverage when it saves its own record,
+  // which would leave this child's NODE_V8_COVERAGE dump without the fixtures.
+  const quiet = { NODE_OPTIONS: '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...quiet, ...env }, timeout: 60_000 })
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   return r.stdout.trim().split('\n')
 }
