@@ -81,7 +81,12 @@ export class PhoenixConnection {
   private flushReads = false
   private readonly queuedFlush = (): void => {
     this.flushQueued = false
-    if (this.flushReads) { this.flushReads = false; this.readOutbox() }
+    if (this.flushReads) { this.flushReads = false; this.readOutbox() } else if (this.pumpTimer && performance.now() - this.lastPump >= this.hub.pacingMs) {
+      // Paced delivery rides along with a reply once its interval is over: one write, not two.
+      clearTimeout(this.pumpTimer)
+      this.pumpTimer = null
+      this.readOutbox()
+    }
     this.writeOut()
   }
 
@@ -95,7 +100,10 @@ export class PhoenixConnection {
     if (this.hub.pacingMs > 0) {
       const wait = this.hub.pacingMs - (performance.now() - this.lastPump)
       if (wait > 0) {
-        this.pumpTimer ??= setTimeout(() => { this.pumpTimer = null; this.pump() }, wait)
+        // Due in `wait` ms; a reply written after that takes it along (queuedFlush), else this
+        // timer does, a little later (pacing exists because the server is saturated: one write
+        // per connection per tick is worth more than delivering a paced diff a few ms sooner).
+        this.pumpTimer ??= setTimeout(() => { this.pumpTimer = null; this.pump() }, wait + this.hub.pacingMs / 2)
         return
       }
     }
