@@ -79,9 +79,10 @@ export class Router {
   /**
    * After `world.step(batch.actions)` gave `outcomes` (one per action, same order): journals the
    * accepted ones for `tick` (with `hash`, the world hash after the step, for a journal that records
-   * it), then gives each submitter its outcomes, in order; `after(who)` runs right after each one
-   * (the daemon writes that submitter's frames there). Returns the commit promise, resolved after
-   * every submitter was answered.
+   * it), then gives each submitter its outcomes, in order. With `after`, a submitter's entries are
+   * answered together (in order of its first one) and `after(who)` runs once right after them (the
+   * daemon writes that submitter's frames there). Returns the commit promise, resolved after every
+   * submitter was answered.
    */
   settle(batch: Batch, tick: number, outcomes: ActionOutcome[], hash?: string, after?: (who: Submitter | null) => void): Promise<void> {
     const accepted: JournalAction[] = []
@@ -98,13 +99,34 @@ export class Router {
     this.commits = commit.then(() => { this.inFlight-- }, () => { this.inFlight-- })
     return commit.then(
       () => {
-        let i = 0
-        for (const p of batch.entries) {
-          const n = p.actions.length
+        const entries = batch.entries
+        const starts: number[] = new Array(entries.length)
+        for (let k = 0, i = 0; k < entries.length; k++) { starts[k] = i; i += entries[k].actions.length }
+        const outsOf = (k: number): ActionOutcome[] => {
+          const n = entries[k].actions.length
           const outs: ActionOutcome[] = new Array(n)
-          for (let k = 0; k < n; k++, i++) outs[k] = outcomes[i] ?? { ok: false, tick, code: 'HEXD_INTERNAL', reason: 'no outcome reported for this action' }
-          // A throw in one submitter's callback must not keep the others from their answers.
-          try { p.done(outs); if (after) after(p.who) } catch (e) { rethrow(e) }
+          for (let j = 0; j < n; j++) outs[j] = outcomes[starts[k] + j] ?? { ok: false, tick, code: 'HEXD_INTERNAL', reason: 'no outcome reported for this action' }
+          return outs
+        }
+        // A throw in one submitter's callback must not keep the others from their answers.
+        const answer = (k: number) => { try { entries[k].done(outsOf(k)) } catch (e) { rethrow(e) } }
+        if (!after) { for (let k = 0; k < entries.length; k++) answer(k); return }
+        // Grouped by submitter (the same `who` object), in order of each one's first entry: all
+        // of a submitter's answers of this tick, then `after` once (one write for all of them).
+        const more = new Map<Submitter, number[]>()
+        const firsts: number[] = []
+        for (let k = 0; k < entries.length; k++) {
+          const w = entries[k].who
+          if (w === null) { firsts.push(k); continue }
+          const g = more.get(w)
+          if (g) g.push(k)
+          else { more.set(w, []); firsts.push(k) }
+        }
+        for (const k of firsts) {
+          answer(k)
+          const w = entries[k].who
+          if (w !== null) for (const j of more.get(w)!) answer(j)
+          try { after(w) } catch (e) { rethrow(e) }
         }
       },
       (err) => { for (const p of batch.entries) try { p.done(null, err) } catch (e) { rethrow(e) } throw err },

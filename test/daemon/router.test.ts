@@ -60,3 +60,17 @@ t.test('memory journal keeps accepted actions in tick order and refuses reorderi
   await t.rejects(j.commit(3, []), /tick order/)
   t.equal(j.durability, 'memory')
 })
+
+t.test('with `after`, a submitter\'s entries of one tick are answered together, then `after` once', async (t) => {
+  const r = new Router(new MemoryJournal())
+  const A = { sessionId: 'a', playerId: 'p1' }, B = { sessionId: 'b', playerId: 'p2' }
+  const log: string[] = []
+  r.enqueueThen(A, [{ type: 'claim', cell: 1 }], 0, (outs) => log.push(`A1 ${outs?.[0].ok}`))
+  r.enqueueThen(B, [{ type: 'claim', cell: 2 }], 0, (outs) => log.push(`B1 ${outs?.[0].ok}`))
+  r.enqueueThen(A, [{ type: 'claim', cell: 3 }, { type: 'claim', cell: 4 }], 0, (outs) => log.push(`A2 ${outs?.map((o) => o.ok).join('/')}`))
+  r.enqueueThen(null, [{ type: 'join', player: 'p3' }], 0, (outs) => log.push(`join ${outs?.[0].ok}`))
+  const batch = r.drain()
+  const outs = [{ ok: true, tick: 1 }, { ok: false, tick: 1, code: 'HEXD_BAD_ACTION', reason: 'taken' }, { ok: true, tick: 1 }, { ok: false, tick: 1, code: 'HEXD_BAD_CELL', reason: 'no' }, { ok: true, tick: 1 }] as const
+  await r.settle(batch, 1, [...outs], 'h', (who) => log.push(`after ${who?.sessionId ?? 'server'}`))
+  t.same(log, ['A1 true', 'A2 true/false', 'after a', 'B1 false', 'after b', 'join true', 'after server'], 'each outcome reaches its own submitter, grouped, in first-arrival order')
+})

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { once } from 'node:events'
 import { WebSocket } from 'ws'
-import { testDaemon } from './helpers.ts'
+import { testDaemon, until } from './helpers.ts'
 
 /** A raw WebSocket speaking Phoenix frames by hand, so we can send what the phoenix client never would. */
 async function raw(url: string) {
@@ -34,8 +34,10 @@ t.test('Phoenix frames', async (t) => {
   t.teardown(() => c.ws.close())
   c.send('this is not json')
   c.send('{"not":"an array"}')
-  await new Promise((r) => setTimeout(r, 100))
-  const errs = c.frames.filter((f) => f[2] === 'phoenix' && f[3] === 'phx_error')
+  // Waited for, not slept on: a fixed 100 ms was too short on a loaded machine.
+  const isErr = (f: unknown[]) => f[2] === 'phoenix' && f[3] === 'phx_error'
+  await until('two phx_error frames', () => c.frames.filter(isErr).length >= 2, 10_000)
+  const errs = c.frames.filter(isErr)
   t.equal(errs.length, 2, 'each unparseable frame gets a phx_error')
   t.match(errs[0][4], { code: 'HEXD_BAD_FRAME', reason: /not valid JSON/ })
   t.same(await c.call('phoenix', 'heartbeat', {}), { status: 'ok', response: {} }, 'the connection survives')
