@@ -137,12 +137,10 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       const uint32_t q = row + h;
       // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
       // 16-bit lanes only for the neighbour sum and the growth it feeds.
-      RU8x32 k = zero8;
-      RI16x32 sum = zero;
+      RU8x32 k = zero8, nb[6];
       for (int d = 0; d < 6; d++) {
-        const RU8x32 m = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
-        k -= m;
-        sum += widen16(resLoad8(amt + int(q) + DIR_OFFSETS[d]) & m);
+        nb[d] = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
+        k -= nb[d];
       }
       const RU8x32 r = resLoad8(res + q), t = resLoad8(terrain + q), a = resLoad8(amt + q);
       const RU8x32 freeM = HEXD_M8(resLoad8(st + q) == 0);
@@ -157,17 +155,26 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       const RU8x32 dAmt = resSel8(gone, zero8, a - 1);
       // A full forest cell among 6 biomass neighbours may turn to coal (drawn later).
       const RU8x32 coal = HEXD_M8(k == 6) & HEXD_M8(a == cap) & forest;
-      // Growth toward cap plus one-sided diffusion (pulled up, never down), in
-      // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
-      const RI16x32 a16 = widen16(a), k16 = widen16(k);
-      const RI16x32 cap16 = widen16(cap);
-      const RI16x32 pull = sum - k16 * a16;
-      RI16x32 v = a16 + ((a16 < cap16) & one) + ((pull > 0) & (pull >> 3));
-      v = resSel(v > cap16, cap16, v);
-      const RU8x32 v8 = __builtin_convertvector(v, RU8x32);
       // Empty land with capacity and 2 or 3 biomass neighbours may sprout (drawn later).
       const RU8x32 birth = HEXD_M8(r == RES_NONE) & HEXD_M8(cap > 0) & (HEXD_M8(k == 2) | HEXD_M8(k == 3));
       const RU8x32 live = freeM & ~wg & bio;
+      // Growth toward cap plus one-sided diffusion (pulled up, never down), in
+      // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
+      // Where a >= cap the result is cap whatever the neighbours (the increment
+      // is never negative, then clamped), so a half row whose every growing
+      // cell is full (a mature forest) or that grows nothing (barren land)
+      // skips the 16-bit part.
+      RU8x32 v8 = cap;
+      if (laneBits(live & ~die & ~coal & HEXD_M8(a < cap))) {
+        RI16x32 sum = zero;
+        for (int d = 0; d < 6; d++) sum += widen16(resLoad8(amt + int(q) + DIR_OFFSETS[d]) & nb[d]);
+        const RI16x32 a16 = widen16(a), k16 = widen16(k);
+        const RI16x32 cap16 = widen16(cap);
+        const RI16x32 pull = sum - k16 * a16;
+        RI16x32 v = a16 + ((a16 < cap16) & one) + ((pull > 0) & (pull >> 3));
+        v = resSel(v > cap16, cap16, v);
+        v8 = __builtin_convertvector(v, RU8x32);
+      }
       const RU8x32 na_ = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
       const RU8x32 nr_ = resSel8(live & die & gone, zero8, r);
       const RU8x32 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
