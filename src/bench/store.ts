@@ -2,9 +2,9 @@
  * `hexd bench store`: persistence figures, each with its baseline measured in
  * the same run, on PGlite and (given a database URL) Postgres:
  *  - cache read latency p50/p99 (DirtyCache.get vs a bare Map.get);
- *  - flush rows/s of chunk rows (~4 KB each): one-statement batches (unnest)
- *    and, on PGlite, COPY into a staging table + one upsert, vs row by row
- *    (goal batched >= 20x); and of small player rows (~150 bytes);
+ *  - flush rows/s of chunk rows (~2.3 KB each, format v2) and of small player
+ *    rows (~150 bytes): each batched way vs row by row, medians of interleaved
+ *    rounds (store-flush.ts; goal batched >= 20x the autocommit baseline);
  *  - tick time p99 with persistence on (journal commit per tick, write-behind
  *    flusher, snapshots off) vs off (goal within 5 %);
  *  - restart time of a 1M-cell world (n = 316) whose journal holds 10k
