@@ -12,8 +12,13 @@ export function netArea(bench: Command): void {
     .option('--size <n>', 'world size n (small worlds keep join snapshots small)', intOption('size', 1, 2 ** 24), 16)
     .option('--mailbox-conns <n>', 'concurrent mailbox readers', intOption('mailbox-conns', 1, 1000), 16)
     .option('--store <mode>', "the daemon's persistence: auto (PGlite in a temp dir) | memory", choiceOption('store', ['auto', 'memory'] as const), 'auto')
+    .option('--parts', 'instead: CPU cost of one tick\'s parts for --clients actions (engine step, PGlite journal commit, one socket write) and the p99 floor they set')
     .option('--json', 'print one JSON document')
-    .action(async (o: { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json?: boolean; store: 'auto' | 'memory' }) => {
+    .action(async (o: { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json?: boolean; store: 'auto' | 'memory'; parts?: boolean }) => {
+      if (o.parts) {
+        const { runNetParts } = await import('./net-parts.ts')
+        return printReport(await runNetParts(o.clients), o.json)
+      }
       const { runNetBench } = await import('./net.ts')
       const rep = await runNetBench({ ...o, json: !!o.json })
       printReport(rep, o.json)
