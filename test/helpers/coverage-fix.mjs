@@ -1,6 +1,7 @@
-// tap's "after" script (package.json "tap".after): runs when the tests are
-// done, before tap builds its coverage report from .tap/coverage/. Two fixes
-// to what the report would otherwise get wrong:
+// Fixes to tap's raw coverage (.tap/coverage/) before the report is built
+// from it; `npm test` (test/helpers/npm-test.mjs) runs it between the tests
+// and `tap report`. (tap's own "after" hook runs after tap's end-of-run
+// report, too late for this.)
 //
 // 1. A src/ TypeScript file recorded with a source map that lacks the source
 //    text was loaded by something other than the tests' loader (e.g. a child
@@ -9,14 +10,13 @@
 //    real figures, so such records are dropped, with a note naming them.
 // 2. tap only reports files some test process loaded, so a src/ file that no
 //    test imports would silently drop out of the totals and raise them. With
-//    HEXD_COVERAGE_ALL=1 (set by `npm test`) every such file is added as
-//    entirely uncovered, as c8's --all does: all its lines at 0, plus one
-//    uncovered function and branch (its real functions are unknown without
-//    running it). Type-only files are left out: nothing of them remains after
-//    the transform. Without the variable (`npx tap some.test.ts`) a partial
-//    run reports only what it ran.
+//    `all` (a run of the whole suite) every such file is added as entirely
+//    uncovered, as c8's --all does: all its lines at 0, plus one uncovered
+//    function and branch (its real functions are unknown without running it).
+//    Type-only files are left out: nothing of them remains after the
+//    transform. A partial run reports only what it ran.
 //
-// Example: HEXD_COVERAGE_ALL=1 node test/helpers/coverage-after.mjs
+// Example: node test/helpers/coverage-fix.mjs --all
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -79,9 +79,13 @@ export function fixCoverage({ root, all = false }) {
   return { dropped, unloaded: result.map((s) => relative(root, fileURLToPath(s.url))) }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const all = process.env.HEXD_COVERAGE_ALL === '1'
-  const { dropped, unloaded } = fixCoverage({ root: fileURLToPath(new URL('../../', import.meta.url)), all })
+/** Prints what fixCoverage() did as TAP comments. */
+export function printFixes({ dropped, unloaded }, all) {
   if (dropped.length) console.log(`# coverage: dropped ${dropped.length} record(s) of src files loaded without the tests' loader (no source text in the map): ${dropped.join(', ')}`)
   if (all) console.log(`# coverage: ${unloaded.length} src file(s) no test loaded, counted as uncovered${unloaded.length ? `: ${unloaded.join(', ')}` : ''}`)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const all = process.argv.includes('--all')
+  printFixes(fixCoverage({ root: fileURLToPath(new URL('../../', import.meta.url)), all }), all)
 }

@@ -1,11 +1,11 @@
-// test/helpers/coverage-after.mjs runs between the tests and tap's coverage
+// test/helpers/coverage-fix.mjs runs between the tests and tap's coverage
 // report; here it works on a small made-up project and c8 reads the result.
 import t, { type Test } from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Report } from 'c8'
-import { fixCoverage } from './coverage-after.mjs'
+import { fixCoverage } from './coverage-fix.mjs'
 
 // getCoverageMapFromAllCoverageFiles() is what tap's report calls; c8's typings omit it.
 type CoverageReport = { getCoverageMapFromAllCoverageFiles(): Promise<{ files(): string[]; fileCoverageFor(file: string): { getUncoveredLines(): string[] } }> }
