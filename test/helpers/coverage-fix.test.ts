@@ -14,6 +14,8 @@ const LOADED = 'export const one = 1\n'
 const NEVER = '// never imported\nexport function two(): number {\n  return 2\n}\n'
 const TYPES = 'export type Three = 3\nexport interface Four { four: 4 }\n'
 
+// A project with a file loaded through the tests' loader, one loaded by tsx (its
+// map has no source text), one never loaded and a type-only one.
 function project(t: Test) {
   const dir = t.testdir({
     'tsconfig.json': '{ "compilerOptions": { "target": "ES2022" } }',
