@@ -80,6 +80,26 @@ export class ChunkSet {
     this.wh[WH.N] = opts.n
   }
 
+  /** WriteLog (tick.ts): the mark, bumped by every noteWritten. */
+  writes = 0
+  /** Per slot, the mark of its last write outside a tick (0: none). */
+  private readonly slotWrites: number[] = []
+
+  /**
+   * Records that slot `s`'s planes were written outside a tick (both copies,
+   * or freed), so a native worker re-copies the halos that read it.
+   * @example cs.noteWritten(s)
+   */
+  noteWritten(s: number): void { this.slotWrites[s] = ++this.writes }
+
+  /** Slots written after `mark`, ascending (WriteLog; O(capacity)). */
+  writtenSince(mark: number): number[] {
+    const out: number[] = []
+    if (mark >= this.writes) return out
+    for (let s = 0; s < this.slotWrites.length; s++) if ((this.slotWrites[s] ?? 0) > mark) out.push(s)
+    return out
+  }
+
   /** Current copy index (epoch & 1). */
   get cur(): number { return this.wh[WH.EPOCH] & 1 }
 
@@ -115,6 +135,7 @@ export class ChunkSet {
     if (this.evicted.has(chunk)) throw evictedError(chunk)
     const sv = slotView(this.buffer, s)
     const bytes = this.parked.get(chunk) ?? this.opts.loadChunk?.(chunk)
+    this.noteWritten(s) // restored or generated below (or zero-filled on failure)
     if (bytes) {
       try {
         this.restoreInto(sv, chunk, bytes)
@@ -181,6 +202,7 @@ export class ChunkSet {
     if ((sv.hdr[SH.FLAGS] & SLOT_FLAG.MODIFIED) !== 0) this.parked.set(chunk, this.chunkBytes(chunk))
     else this.structChunks.delete(chunk)
     new Uint8Array(this.buffer, slotOffset(s), SLOT_BYTES).fill(0)
+    this.noteWritten(s)
     this.slots[s] = undefined
     this.dirmaps[s] = undefined
     this.chunkOfSlot[s] = -1
@@ -247,8 +269,10 @@ export class ChunkSet {
     const cur = this.cur
     for (const c of wasActive) {
       if (residentWant.has(c) && !want.includes(c)) {
-        const sv = this.slots[this.slotOfChunk.get(c)!]!
+        const s = this.slotOfChunk.get(c)!
+        const sv = this.slots[s]!
         sv.copies[cur ^ 1].all.set(sv.copies[cur].all)
+        this.noteWritten(s)
         sv.hdr[SH.FLAGS] &= ~SLOT_FLAG.ACTIVE
       }
     }

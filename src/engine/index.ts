@@ -14,7 +14,7 @@ export { World, type WorldOptions, type TickResult, type ChunkDiff, type CellDif
 export { type Action, type ActionResult, ACTION_TYPES, REACH, MOVE_RANGE } from './actions.ts'
 export { type CellState, type CellFields, FIELD_NAMES } from './cells.ts'
 export { type Player } from './players.ts'
-export { type TickBackend, type TickInput, type TickOutput, jsBackend, copyHalo, tickSlot } from './tick.ts'
+export { type TickBackend, type TickInput, type TickOutput, type WriteLog, jsBackend, copyHalo, tickSlot } from './tick.ts'
 export { snapshotWorld, restoreWorld, fillSnapshotHoles, type SnapshotHole } from './snapshot.ts'
 export { CHUNK_BYTES } from './chunkset.ts'
 export * as layout from './layout.ts'

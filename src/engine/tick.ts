@@ -39,6 +39,24 @@ export interface TickInput {
   dirmaps: ReadonlyArray<Uint8Array | undefined>
   /** Active slot indices, ascending. */
   active: readonly number[]
+  /**
+   * Which slots the TS side wrote since a mark (ChunkSet implements it): lets
+   * a native worker keep what it knows about halos across tick requests.
+   * Absent: the backend assumes any slot may have been written.
+   */
+  written?: WriteLog
+}
+
+/**
+ * Slots whose planes the engine wrote outside a tick (actions, loads,
+ * generation, setActive's sync, unload), counted by a monotonic mark.
+ * @example const m = log.writes; ...; log.writtenSince(m) // [3, 7]
+ */
+export interface WriteLog {
+  /** The mark now: the number of writes so far. */
+  readonly writes: number
+  /** Slots written after `mark` (ascending, each once). */
+  writtenSince(mark: number): number[]
 }
 
 /** What a tick reports back per active slot. */

@@ -111,7 +111,7 @@ export class World {
 
   /** What a backend ticks (buffer, slot views, direction maps, active slots). */
   tickInput(): TickInput {
-    return { buffer: this.chunks.buffer, slots: this.chunks.slots, dirmaps: this.chunks.dirmaps, active: this.chunks.active }
+    return { buffer: this.chunks.buffer, slots: this.chunks.slots, dirmaps: this.chunks.dirmaps, active: this.chunks.active, written: this.chunks }
   }
 
   /**
@@ -255,6 +255,7 @@ export class World {
     const q = pos(i, j)
     const before = sv.copies[cs.cur].struct[q]
     writeFields(sv, q, f)
+    cs.noteWritten(s)
     const after = sv.copies[cs.cur].struct[q]
     if (before === 0 && after !== 0) sv.hdr[SH.STRUCTURES]++
     if (before !== 0 && after === 0) sv.hdr[SH.STRUCTURES]--

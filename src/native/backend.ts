@@ -49,6 +49,12 @@ export class NativeBackend implements TickBackend {
   private ch: RegionChannel | null = null
   private sup: Supervisor | null = null
   private readonly retired: Array<{ ch: RegionChannel; sup: Supervisor | null }> = []
+  // Halo knowledge across tick requests (kernel.cc): the token of the last
+  // tick request that succeeded on the current channel (0: none, the worker
+  // must forget) and the engine's write mark when it was sent.
+  private basis = 0n
+  private writeMark = 0
+  private nextToken = 1n
 
   constructor(compute: 'thread' | 'process', private readonly opts: NativeBackendOptions = {}) {
     const n = loadNative()
@@ -78,6 +84,7 @@ export class NativeBackend implements TickBackend {
       threads: this.opts.threads ?? availableParallelism(),
     })
     this.ch = ch
+    this.basis = 0n
     if (this.name === 'thread') {
       ch.startThreadWorker()
       this.sup = null
@@ -120,18 +127,33 @@ export class NativeBackend implements TickBackend {
     // Regions left behind by growth: the world has copied them by now.
     if (this.retired.length) await this.retire()
     const words = Math.ceil(input.slots.length / 32)
-    const payload = new Uint8Array(24 + 4 * input.active.length + 4 * words)
+    // The slots written since the last successful tick request: the worker
+    // keeps its halo knowledge for the rest when `basis` is the token it
+    // last answered (a restarted worker has none and starts over).
+    const log = input.written
+    const basis = log ? this.basis : 0n
+    const mark = log?.writes ?? 0
+    const written = basis !== 0n ? log!.writtenSince(this.writeMark) : []
+    const token = this.nextToken++
+    const payload = new Uint8Array(24 + 4 * input.active.length + 4 * words + 16 + 4 * written.length)
     const dv = new DataView(payload.buffer)
     dv.setBigUint64(0, BigInt(target), true)
     dv.setUint32(8, flip ? 1 : 0, true)
     dv.setUint32(12, input.active.length, true)
     dv.setUint32(16, words, true)
+    dv.setUint32(20, written.length, true)
     let o = 24
     for (const s of input.active) { dv.setUint32(o, s, true); o += 4 }
     const defined = new Uint32Array(words)
     input.slots.forEach((v, i) => { if (v !== undefined) defined[i >>> 5] |= 1 << (i & 31) })
     for (let w = 0; w < words; w++) { dv.setUint32(o, defined[w], true); o += 4 }
+    dv.setBigUint64(o, basis, true)
+    dv.setBigUint64(o + 8, token, true)
+    o += 16
+    for (const s of written) { dv.setUint32(o, s, true); o += 4 }
+    this.basis = 0n
     const r = await ch.request(KREQ.TICK, payload)
+    if (ch === this.ch) { this.basis = token; this.writeMark = mark }
     const p = r.payload
     const cellsUpdated = Number(p.readBigUInt64LE(0))
     const ticks = p.readUInt32LE(8)

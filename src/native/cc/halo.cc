@@ -110,7 +110,7 @@ inline uint32_t scatterRun(T* __restrict d, const HaloRun& r, const T* __restric
 
 }  // namespace
 
-void refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, bool definedChanged) {
+bool refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, bool definedChanged) {
   const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
   const uint8_t* table = base + HALO_OFFSET;
   const uint32_t rows = hdr[SH_ROWS], cols = hdr[SH_COLS], count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
@@ -121,7 +121,17 @@ void refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uin
     sc.rows = rows; sc.cols = cols; sc.count = count;
     buildDirmap(sc, table);
   }
-  if (!same || definedChanged) buildRuns(base, defined, nDefinedWords, capacity, sc.runs);
+  if (!same || definedChanged) {
+    std::vector<HaloRun> old;
+    old.swap(sc.runs);
+    buildRuns(base, defined, nDefinedWords, capacity, sc.runs);
+    if (old.size() != sc.runs.size()) return true;
+    for (size_t k = 0; k < old.size(); k++) {
+      const HaloRun &a = old[k], &b = sc.runs[k];
+      if (a.slot != b.slot || a.q != b.q || a.sq != b.sq || a.dq != b.dq || a.dsq != b.dsq || a.len != b.len) return true;
+    }
+  }
+  return false;
 }
 
 void extractEdges(uint8_t* copyBytes, uint32_t s, uint32_t copy, uint32_t rows, uint32_t cols, EdgeCache& ec) {

@@ -2,7 +2,8 @@
 // make it cheap: per slot its direction map and its halo table cut into runs
 // (kept across requests, re-validated against the table once per request),
 // and per slot the RES/AMT values of its real border columns ("edges",
-// extracted by the slot's own tick; valid only inside one request).
+// extracted by the slot's own tick; kept across requests like the halo
+// knowledge, see kernel.cc).
 //
 // Why edges: a seam column of a halo reads one byte per row of another slot's
 // plane, each in its own cache line, cold by the time the neighbour ticks; a
@@ -52,8 +53,10 @@ constexpr uint32_t EDGE_PLANES[2] = {PL8_RES, PL8_AMT};
 constexpr uint32_t EDGE_BYTES = 2 * 2 * CHUNK;
 
 // Brings a slot's cache up to date with its halo table. `definedChanged`: the
-// defined-slot bitmap differs from the one the runs were cut for.
-void refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, bool definedChanged);
+// defined-slot bitmap differs from the one the runs were cut for. Returns
+// whether the runs changed (what the slot's halo reads from where): then
+// nothing known about the slot's halo holds.
+bool refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, bool definedChanged);
 
 // tick.ts copyHalo for slot s's current copy: returns the planes (planes.h
 // bits) where any halo byte changed. `validAt` >= 0: the copy's halo equalled
@@ -83,12 +86,15 @@ struct ChangeLog {
     any.assign(capacity, -1);
     anyMask.assign(capacity, 0);
   }
+  // Records the planes `mask` of slot s as changed at `tick` (merged with an
+  // earlier record of the same tick: the TS side's writes between requests
+  // are recorded at the committed tick, after that tick's own record).
   void record(uint32_t s, uint32_t mask, int64_t tick) {
     if (!mask) return;
     for (uint32_t p = 0; p < NPLANES; p++)
       if (mask >> p & 1) plane[size_t(s) * NPLANES + p] = tick;
+    anyMask[s] = any[s] == tick ? anyMask[s] | mask : mask;
     any[s] = tick;
-    anyMask[s] = mask;
   }
   // The planes slot s changed at tick `since` or later.
   uint32_t changedSince(uint32_t s, int64_t since) const {

@@ -6,9 +6,16 @@
 //   u32 flip        0: compute one tick, the daemon flips the epoch (the commit);
 //                   1: tick until `target`, committing each tick here by one
 //                      atomic 64-bit store of (epoch+1, tick+1) in the world header
-//   u32 nActive, u32 nDefinedWords, u32 pad
+//   u32 nActive, u32 nDefinedWords, u32 nWritten
 //   u32 active[nActive]           ascending slot indices to tick
 //   u32 defined[nDefinedWords]    bitmap: slot i has a view on the TS side
+//   u64 basis                     token of the tick request the TS side last
+//                                 saw succeed on this region (0: none)
+//   u64 token                     this request's token (never 0)
+//   u32 written[nWritten]         slots the TS side wrote since `basis`
+// Halo knowledge (Impl::haloAt ...) survives from one tick request to the
+// next only when `basis` is the last token this worker answered and the
+// world header holds the commit it led to; see keepOrForget.
 // Response: u64 cellsUpdated, u32 ticksDone, u32 nChanged, u32 changed[nChanged]
 //
 // Crash safety: a tick writes only the next copies, the current copies' halo
@@ -105,6 +112,37 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   return changed;
 }
 
+// Keeps the per-slot halo knowledge of the previous tick request (minus what
+// the TS side wrote since) or resets it. Kept only when all hold: `basis` is
+// the token of the last tick request this worker answered (a restarted
+// worker has token 0, so a retried request starts over; a request that
+// failed left token 0 too), the world header shows exactly the (epoch, tick)
+// that request led to (the daemon committed it and nothing else ticked), and
+// the capacity is the same. A written slot (action, load, generation, sync,
+// unload: both copies written alike, or zeroed) is forgotten: its own halo
+// knowledge, edges and structure facts, and its planes count as changed at
+// the committed tick, so every halo reading it is re-copied.
+void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, uint64_t committed, const std::vector<uint32_t>& written) {
+  const bool keep = basis != 0 && basis == im.token && word == im.expectWord && capacity == im.knownCap;
+  im.token = 0;
+  if (!keep) {
+    im.haloAt.assign(2ull * capacity, -1);
+    im.log.reset(capacity);
+    im.powerZero.assign(capacity, 0);
+    im.structs.assign(capacity, -1);
+    im.edges.reset(capacity);
+    im.knownCap = capacity;
+    return;
+  }
+  for (uint32_t w : written) {
+    im.haloAt[2ull * w] = im.haloAt[2ull * w + 1] = -1;
+    im.log.record(w, planes::ALL, int64_t(committed));
+    im.edges.ok[2ull * w] = im.edges.ok[2ull * w + 1] = 0;
+    im.powerZero[w] = 0;
+    im.structs[w] = -1;
+  }
+}
+
 struct Scratch {
   uint64_t seq, tick;  // the attempt these notes belong to
 };
@@ -112,15 +150,21 @@ struct Scratch {
 bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t len, std::vector<uint8_t>& out, std::string& err) {
   if (len < 24) { err = "tick request shorter than its 24-byte header"; return false; }
   uint64_t target;
-  uint32_t flip, nActive, nDef;
+  uint32_t flip, nActive, nDef, nWritten;
   memcpy(&target, p, 8);
   memcpy(&flip, p + 8, 4);
   memcpy(&nActive, p + 12, 4);
   memcpy(&nDef, p + 16, 4);
-  if (uint64_t(len) != 24 + 4ull * nActive + 4ull * nDef) { err = "tick request length does not match its counts"; return false; }
-  std::vector<uint32_t> active(nActive), defined(nDef);
+  memcpy(&nWritten, p + 20, 4);
+  if (uint64_t(len) != 24 + 4ull * nActive + 4ull * nDef + 16 + 4ull * nWritten) { err = "tick request length does not match its counts"; return false; }
+  std::vector<uint32_t> active(nActive), defined(nDef), written(nWritten);
+  uint64_t basis, token;
+  const uint8_t* tail = p + 24 + 4ull * nActive + 4ull * nDef;
   memcpy(active.data(), p + 24, 4ull * nActive);
   memcpy(defined.data(), p + 24 + 4ull * nActive, 4ull * nDef);
+  memcpy(&basis, tail, 8);
+  memcpy(&token, tail + 8, 8);
+  memcpy(written.data(), tail + 16, 4ull * nWritten);
   RegionHeader* rh = r.hdr();
   uint8_t* state = r.state();
   if (rh->state_size < WORLD_HEADER_BYTES) { err = "state area smaller than a world header"; return false; }
@@ -133,6 +177,9 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
   if (uint64_t(WORLD_HEADER_BYTES) + uint64_t(capacity) * SLOT_BYTES > rh->state_size) { err = "world capacity exceeds the state area"; return false; }
   for (uint32_t k = 0; k < nActive; k++)
     if (active[k] >= capacity) { err = "active slot " + std::to_string(active[k]) + " is beyond capacity " + std::to_string(capacity); return false; }
+  for (uint32_t w : written)
+    if (w >= capacity) { err = "written slot " + std::to_string(w) + " is beyond capacity " + std::to_string(capacity); return false; }
+  if (token == 0) { err = "tick request token 0 (tokens start at 1)"; return false; }
   // Scratch: notes | halo-changed byte per slot | hash-pending byte per slot | saved headers.
   const uint64_t capAligned = (uint64_t(capacity) + 63) & ~63ull;
   const uint64_t bitsOff = 64, pendOff = 64 + capAligned, hdrOff = 64 + 2 * capAligned;
@@ -142,25 +189,23 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
   uint8_t* haloBits = scratch + bitsOff;
   uint8_t* hashPending = scratch + pendOff;
   uint8_t* savedHdrs = scratch + hdrOff;
+  uint64_t committed = uint64_t(wh[WH_TICK_LO]) | (uint64_t(wh[WH_TICK_HI]) << 32);
+  keepOrForget(im, capacity, basis, uint64_t(wh[WH_EPOCH]) | (uint64_t(wh[WH_TICK_LO]) << 32), committed, written);
   // Per-slot caches: direction maps and halo runs kept while the halo table
-  // (and the defined bitmap the runs were cut for) is unchanged.
+  // (and the defined bitmap the runs were cut for) is unchanged. A slot whose
+  // runs changed (a source loaded or unloaded, a new table) has no known halo.
   if (im.cache.size() < capacity) im.cache.resize(capacity);
   if (defined != im.lastDefined) { im.lastDefined = defined; im.definedGen++; }
   for (uint32_t s : active) {
     if (!im.cache[s]) im.cache[s] = std::make_unique<SlotCache>();
     SlotCache& sc = *im.cache[s];
-    refreshSlotCache(sc, slotBase(state, s), defined.data(), nDef, capacity, sc.definedGen != im.definedGen);
+    if (refreshSlotCache(sc, slotBase(state, s), defined.data(), nDef, capacity, sc.definedGen != im.definedGen))
+      im.haloAt[2ull * s] = im.haloAt[2ull * s + 1] = -1;
     sc.definedGen = im.definedGen;
   }
   im.changed.assign(nActive, 0);
-  im.haloAt.assign(2ull * capacity, -1);
-  im.log.reset(capacity);
   if (im.eq.size() < capacity) im.eq.resize(capacity, 0);  // kept across requests (see Impl::eq)
-  im.powerZero.assign(capacity, 0);
-  im.structs.assign(capacity, -1);
-  im.edges.reset(capacity);
 
-  uint64_t committed = uint64_t(wh[WH_TICK_LO]) | (uint64_t(wh[WH_TICK_HI]) << 32);
   if (!flip && committed + 1 != target) {
     err = "tick request for tick " + std::to_string(target) + " but the committed tick is " + std::to_string(committed);
     return false;
@@ -263,6 +308,11 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       hashPending[s] = 0;
     });
   }
+  // What the world header will show when the next request comes: this
+  // request's own commits, or (flip 0) the daemon's epoch flip to `target`.
+  im.expectWord = flip ? (uint64_t(wh[WH_EPOCH]) | (uint64_t(wh[WH_TICK_LO]) << 32))
+                       : (uint64_t(uint32_t(wh[WH_EPOCH] + 1)) | (uint64_t(uint32_t(target)) << 32));
+  im.token = token;
   uint32_t nChanged = 0;
   for (uint32_t k = 0; k < nActive; k++) nChanged += im.changed[k];
   out.resize(16 + 4ull * nChanged);

@@ -27,12 +27,19 @@ struct Impl {
   std::vector<uint32_t> lastDefined;  // the defined-slot bitmap of the previous tick request
   uint64_t definedGen = 0;            // bumped whenever that bitmap changes
   std::vector<uint8_t> changed;  // per active index, this request
-  // Halo reuse inside one multi-tick request (halo.cc copyHalo): per slot
-  // and copy, the tick as of which that copy's halo equals its sources' real
-  // cells (-1: unknown); per slot, which planes changed when (halo.h).
-  // Worker memory, reset by every request: the TS side may write real cells
-  // (actions) between requests, and a restarted worker starts from nothing.
+  // Halo reuse (halo.cc copyHalo): per slot and copy, the tick as of which
+  // that copy's halo equals its sources' real cells (-1: unknown); per slot,
+  // which planes changed when (halo.h). Kept across tick requests, with
+  // edges, powerZero and structs, only while the request's `basis` is the
+  // token of the last tick request this worker answered and the world header
+  // shows exactly the commit that request led to; the slots the request
+  // lists as written by the TS side since are forgotten (kernel.cc
+  // keepOrForget). Otherwise (a restarted worker, a failed request, another
+  // world in the region) everything is reset.
   std::vector<int64_t> haloAt;
+  uint64_t token = 0;        // the last tick request answered (0: none)
+  uint64_t expectWord = 0;   // (epoch, tick lo) the world header should show after it
+  uint32_t knownCap = 0;     // the capacity the knowledge was sized for
   ChangeLog log;
   std::vector<uint32_t> tickChanged;  // per active index, the planes this tick changed
   // Per slot, the planes (planes.h bits) known byte-identical in its two
@@ -45,13 +52,13 @@ struct Impl {
   // Per slot, this request has ticked it without structures (the struct
   // plane is constant inside a request), so its next POWER was written 0:
   // with POWER in `eq`, both copies' real POWER cells are 0 (kernel.cc
-  // tickSlot skips clearing them). Request-local: an action may write POWER.
+  // tickSlot skips clearing them). Forgotten for slots the TS side wrote.
   std::vector<uint8_t> powerZero;
-  // Per slot: has structures (1), has none (0), not looked at yet in this
-  // request (-1). Request-local: actions place and remove structures.
+  // Per slot: has structures (1), has none (0), not looked at yet (-1).
+  // Forgotten for slots the TS side wrote (actions place and remove them).
   std::vector<int8_t> structs;
   // Per slot and copy, RES/AMT border columns written by its last tick
-  // (halo.h); reset by every request.
+  // (halo.h); kept and forgotten like haloAt.
   EdgeCache edges;
 };
 
