@@ -6,10 +6,12 @@
 // log, a restarted worker) must make it forget. Each case compares every byte
 // of the state and the hash with the TS reference after every request.
 import t from 'tap'
-import { chunkCount, chunkInfo, createWorld, jsBackend, type World } from '../../src/engine/index.ts'
+import { chunkCount, chunkInfo, createWorld, jsBackend, layout, type World } from '../../src/engine/index.ts'
 import { NativeBackend } from '../../src/native/backend.ts'
 import { COMPUTES, nativeOrSkip } from './helpers.ts'
 import { lcg } from './scenario.ts'
+import { generateChunk, seedHalves } from '../../src/engine/generate.ts'
+import { chunkHashOf } from '../../src/engine/slot.ts'
 
 const same = (a: World, b: World): boolean =>
   a.hash() === b.hash() && Buffer.compare(Buffer.from(a.buffer as ArrayBuffer), Buffer.from(b.buffer as ArrayBuffer)) === 0
@@ -93,6 +95,38 @@ if (nativeOrSkip(t)) {
       }
     })
   }
+
+  t.test('thread: a GENERATE request between ticks makes the worker forget', async (t) => {
+    const nb = new NativeBackend('thread', { threads: 2 })
+    const ref = createWorld({ seed: 4, size: 100, allActive: true })
+    const nat = createWorld({ seed: 4, size: 100, allActive: true, backend: nb, allocate: nb.allocate })
+    try {
+      for (let tick = 1; tick <= 30; tick++) { ref.step([]); await nat.stepAsync([]) }
+      // Regenerate a few active chunks in place (the world has grown since):
+      // the TS reference with generateChunk, the native world with GENERATE,
+      // which the engine's write log does not see.
+      const jobs = ref.chunks.active.slice(3, 6).map((slot) => ({ slot, chunk: ref.chunks.chunkOfSlot[slot] }))
+      const flags = jobs.map(({ slot }) => ref.chunks.slots[slot]!.hdr[layout.SH.FLAGS])
+      for (const { slot, chunk } of jobs) {
+        const sv = ref.chunks.slots[slot]!
+        generateChunk(seedHalves(4), 100, chunk, sv.copies, sv.hdr)
+      }
+      await nb.generate(jobs)
+      for (const [w, { slot }] of [ref, nat].flatMap((w) => jobs.map((j) => [w, j] as const))) {
+        const sv = w.chunks.slots[slot]!
+        sv.hdr[layout.SH.FLAGS] = flags[jobs.findIndex((j) => j.slot === slot)]
+        const [lo, hi] = chunkHashOf(sv.copies[w.chunks.cur], sv.hdr)
+        sv.hdr[layout.SH.HASH_LO] = lo
+        sv.hdr[layout.SH.HASH_HI] = hi
+      }
+      t.ok(same(ref, nat), 'both worlds hold the regenerated chunks')
+      let bad = -1
+      for (let tick = 1; tick <= 5 && bad < 0; tick++) { ref.step([]); await nat.stepAsync([]); if (!same(ref, nat)) bad = tick }
+      t.equal(bad, -1, 'identical bytes and hash after each of 5 requests')
+    } finally {
+      await nb.close()
+    }
+  })
 
   t.test('process: a worker killed between requests starts over', async (t) => {
     const nb = new NativeBackend('process', { threads: 1 })

@@ -105,6 +105,9 @@ bool handleGenerate(Impl& im, Region& r, const uint8_t* p, uint32_t len, std::ve
   uint32_t count;
   memcpy(&count, p, 4);
   if (uint64_t(len) != 8 + 16ull * count) { err = "generate request length does not match its count"; return false; }
+  // This request writes slots the next tick request's `written` list may not
+  // name (the engine does not note them): its halo knowledge must not be kept.
+  im.token = 0;
   uint8_t* state = r.state();
   const uint32_t* wh = reinterpret_cast<const uint32_t*>(state);
   if (wh[WH_MAGIC] != WORLD_MAGIC || wh[WH_VERSION] != LAYOUT_VERSION) { err = "state area does not hold a world of this layout version"; return false; }
