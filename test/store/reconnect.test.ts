@@ -1,6 +1,7 @@
 // A player comes back with its token after `hexd serve` restarts: the store keeps
 // the sha256 of each session token (players.token_hash, never the token), and
-// POST /mailbox {"token": …} opens a new session for that same player.
+// POST /mailbox {"token": …} opens a new session for that same player, and so
+// does a Phoenix join of world:main with {"token": …} (the official client).
 import t from 'tap'
 import { cpSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -9,6 +10,7 @@ import { serve } from './serve-process.ts'
 import { openStore } from '../../src/store/open.ts'
 import { pgliteBranchDir } from '../../src/store/branches.ts'
 import { neighbors } from '../../src/engine/index.ts'
+import { phoenix, join } from '../net/helpers.ts'
 
 const SIZE = 16
 const json = { 'content-type': 'application/json' }
@@ -62,6 +64,15 @@ t.test('a player reconnects with its old token after a restart, as the same play
   const cellsNew = await (await fetch(`${s2.url}/api/cells/${cell2}`)).json() as { cell?: { owner: number } }
   t.equal(cellsNew.cell?.owner, cells.cell?.owner, 'the new claim has the same owner as the claim before the restart')
   t.ok((cells.cell?.owner ?? 0) > 0, 'which is a player')
+
+  // The same over the Phoenix WebSocket: a join with the token alone.
+  const ws = phoenix(t, s2.url, 'websocket')
+  const badJoin = await join(ws.socket.channel('world:main', { token: 'not-a-token-of-anyone' })).then(() => null, (e: { response?: { code?: string } }) => e.response)
+  t.equal(badJoin?.code, 'HEXD_UNAUTHORIZED', 'a Phoenix join with an unknown token is refused')
+  const joined = await join(ws.socket.channel('world:main', { token }))
+  t.equal(joined.player?.id, player.id, 'a Phoenix join with the token plays the same player')
+  t.equal(joined.session, back.body.id, 'in the session that token already has open')
+  ws.socket.disconnect()
   s2.child.kill('SIGTERM')
   t.equal(await s2.exited, 0)
 })

@@ -256,8 +256,11 @@ export class PhoenixConnection {
       return this.attach(s, f, after ?? 0)
     }
     this.joining = true
-    this.hub.sessions.create(name ?? 'player').then(
-      (s) => { this.joining = false; this.attach(s, f, 0) },
+    // A token alone reclaims its player: the live session holding it, or (after a restart, with
+    // a store) a new session for the same player, exactly as POST /mailbox {"token"} does.
+    const opened = token !== undefined ? this.hub.sessions.resume(token) : this.hub.sessions.create(name ?? 'player')
+    opened.then(
+      (s) => { this.joining = false; this.attach(s, f, token !== undefined ? after ?? 0 : 0) },
       (err) => { this.joining = false; this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err)) },
     )
   }
