@@ -76,7 +76,8 @@ struct EdgeCache {
     cols.assign(capacity, 0);
   }
 };
-// Per slot, which planes its ticks changed when, inside one request.
+// Per slot, which planes its ticks (and the TS side's writes between requests,
+// recorded at the committed tick) changed when; kept with the halo knowledge.
 struct ChangeLog {
   std::vector<int64_t> plane;     // slot * NPLANES + p: the last tick that changed plane p (-1: none)
   std::vector<int64_t> any;       // per slot: the last tick that changed any plane

@@ -54,9 +54,9 @@ namespace {
 // `eq` (planes.h bits): planes known byte-identical in both copies on entry
 // (not copied); on return, the planes identical after the tick (those with
 // no real cell changed: the rest was copied or already equal).
-// `powerZero` (see Impl::powerZero): in, this request already ticked the slot
-// without structures; out, this tick did. `structs`: whether the slot has
-// structures, -1 until this request first looks.
+// `powerZero` (see Impl::powerZero): in, an earlier tick (since the TS side
+// last wrote the slot) ticked it without structures; out, this tick did.
+// `structs`: whether the slot has structures, -1 until looked at.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
               uint32_t& eq, uint8_t& powerZero, int8_t& structs) {
   uint8_t* base = slotBase(state, s);
@@ -64,11 +64,11 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
   rules::PhaseCtx ctx{seedLo, seedHi, tick, hdr, dm};
   const uint32_t rows = hdr[SH_ROWS] > CHUNK ? CHUNK : hdr[SH_ROWS], cols = hdr[SH_COLS] > CHUNK ? CHUNK : hdr[SH_COLS];
-  // Inside a request the struct plane is constant (actions land between
-  // requests), so a chunk without structures now had none at this request's
-  // earlier tick that wrote its next POWER 0; with POWER equal in both copies
-  // since, its real cells are 0 in both already.
-  // The struct plane is constant inside a request: scanned once per request.
+  // Ticks never change the struct plane; only the TS side does (actions,
+  // loads), and such a slot is forgotten (kernel.cc keepOrForget). So a chunk
+  // without structures now had none at the earlier tick that wrote its next
+  // POWER 0; with POWER equal in both copies since, its real cells are 0 in
+  // both already. The plane is scanned once, until the slot is written.
   if (structs < 0) structs = rules::anyStructure(c, rows, cols) ? 1 : 0;
   const bool structures = structs != 0;
   const bool pz = !structures && powerZero && (eq >> PL8_POWER & 1);

@@ -49,8 +49,8 @@ struct Impl {
   // leaving the active set; unload's zero fill), which keeps equal planes
   // equal. A restarted worker starts from 0 (nothing known).
   std::vector<uint32_t> eq;
-  // Per slot, this request has ticked it without structures (the struct
-  // plane is constant inside a request), so its next POWER was written 0:
+  // Per slot, a tick since the TS side last wrote it ran without structures
+  // (ticks never change the struct plane), so its next POWER was written 0:
   // with POWER in `eq`, both copies' real POWER cells are 0 (kernel.cc
   // tickSlot skips clearing them). Forgotten for slots the TS side wrote.
   std::vector<uint8_t> powerZero;
