@@ -38,6 +38,24 @@ if (nativeOrSkip(t)) {
     })
   }
 
+  t.test('SIGINT and SIGTERM sent to the whole process group leave the worker to the daemon', async (t) => {
+    const { ch, sup, close } = await openChannel('process', { stateBytes: 4096 }, { hangMs: 2000 })
+    let pid = 0
+    try {
+      await ch.request(REQ.PING)
+      pid = sup!.pid
+      process.kill(pid, 'SIGINT')
+      process.kill(pid, 'SIGTERM')
+      await new Promise((r) => setTimeout(r, 200))
+      t.ok(alive(pid), 'the worker is still alive')
+      t.equal(sup!.pid, pid, 'and was not replaced')
+      t.equal(sup!.restarts, 0)
+      const r = await ch.request(REQ.PING, new Uint8Array([7]))
+      t.same([...r.payload], [7], 'it still answers')
+    } finally { await close() }
+    t.ok(pid > 0 && await until(() => !alive(pid)), 'the daemon side still stops it')
+  })
+
   t.test('a hung worker is killed and replaced, and the request retried', async (t) => {
     const { ch, sup, close } = await openChannel('process', { stateBytes: 4096 }, { hangMs: 300 })
     try {

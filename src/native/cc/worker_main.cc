@@ -45,10 +45,13 @@ int main(int argc, char** argv) {
   // Die with the daemon: a worker never outlives the process that owns the region.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() == 1) return 0;
-  // Ctrl-C in a terminal signals the whole process group: the daemon drains
-  // and stops this worker itself, so the worker must not die first (the
-  // supervisor would see a crash and restart it mid-shutdown).
+  // Ctrl-C in a terminal signals the whole process group, and so do `timeout`,
+  // `kill -- -PGID` and service managers stopping a group with SIGTERM: the
+  // daemon drains and stops this worker itself (stop flag, then SIGKILL), so
+  // the worker must not die first (the supervisor would see a crash and
+  // restart it mid-shutdown). SIGKILL and the parent-death signal still work.
   signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
   Region r;
   std::string err;
   if (!regionAttach(int(fd), uint32_t(layout), r, err)) {
