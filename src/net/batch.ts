@@ -3,18 +3,16 @@
  * connection at once: one `setImmediate` runs everything added since the last
  * run. The transports use it to deliver a session's outbox once per burst (a
  * tick appends several messages to each session: action_result, diff,
- * player...) and to uncork each socket once after that, instead of one timer,
- * one read of the outbox and one write per message per connection.
+ * player...) in one write, instead of one timer, one read of the outbox and one
+ * write per message per connection.
  *
  * @example
  * const batch = new MacrotaskBatch()
  * batch.add(() => conn.pump())        // after the current macrotask
- * batch.addLast(() => socket.uncork()) // after every `add` job of that run (even ones added by jobs)
  * batch.flush()                        // or run them all now
  */
 export class MacrotaskBatch {
   private jobs: Array<() => void> = []
-  private last: Array<() => void> = []
   private scheduled = false
   private readonly runAll = (): void => {
     this.scheduled = false
@@ -22,22 +20,19 @@ export class MacrotaskBatch {
   }
 
   /**
-   * Runs every job added so far now (and jobs they add), then the `last` ones. The daemon calls it
+   * Runs every job added so far now (and jobs they add). The daemon calls it
    * right after a tick's results are released, so their writes leave at once instead of after
    * the event loop's next poll phase (which first reads whatever frames have arrived meanwhile).
    * The pending `setImmediate` then finds nothing to do.
    */
   flush(): void {
-    // Jobs may add jobs (a pump that sends corks its socket): run until none are left, then the
-    // `last` ones, so a socket is uncorked once, after everything queued for it.
+    // Jobs may add jobs (a presence flush appends to outboxes, whose connections then queue
+    // their own flush): run until none are left.
     while (this.jobs.length) {
       const jobs = this.jobs
       this.jobs = []
       for (const job of jobs) this.run(job)
     }
-    const last = this.last
-    this.last = []
-    for (const job of last) this.run(job)
   }
 
   /** `onError` gets what a job throws (the other jobs still run). Default: rethrown asynchronously. */
@@ -49,14 +44,8 @@ export class MacrotaskBatch {
     this.schedule()
   }
 
-  /** Like `add`, but after all `add` jobs of the same run. */
-  addLast(job: () => void): void {
-    this.last.push(job)
-    this.schedule()
-  }
-
   /** Jobs waiting to run. */
-  get size(): number { return this.jobs.length + this.last.length }
+  get size(): number { return this.jobs.length }
 
   private schedule(): void {
     if (!this.scheduled) { this.scheduled = true; setImmediate(this.runAll) }
