@@ -89,6 +89,9 @@ async function suite(t: Test, bus: string): Promise<void> {
   let r = await start(dir, bus, 60_000) // writes only when told (flush) or at close
   t.equal(r.report().mode, 'fresh')
   await ticks(r, 20)
+  // flush() writes what the writer has read: wait until it has read the log's end (a NATS
+  // reader receives the tail a little after the append resolved).
+  await until(async () => (await r.store.logWriter!.lag()) === 0)
   await r.store.logWriter!.flush()
   const first = await offsets(r)
   t.same(first.committed, first.end, 'after a write, the committed offsets are the log end')
