@@ -1,7 +1,8 @@
 /**
  * The durable action journal (the daemon's `ActionJournal`, docs/CONTRACTS.md):
- * every tick's accepted actions are appended to the events table and the
- * journal head (tick, hash) is moved, in ONE statement — the group commit.
+ * every tick's accepted actions are appended to the events table (one row per
+ * tick, migration 0003) and the journal head (tick, hash) is moved, in ONE
+ * statement — the group commit.
  * `commit()` resolves only once that is durable; the daemon sends acceptance
  * replies after it resolves, so an acknowledged action is never lost.
  *
@@ -149,16 +150,23 @@ export class Journal {
     const commits = batch.filter((p) => !p.snapshot)
     const snap = batch.at(-1)!.snapshot ? batch.at(-1)! : undefined
     const head = commits.at(-1)
-    const ticks: number[] = [], types: string[] = [], payloads: string[] = []
-    for (const p of commits) for (const a of p.actions) { ticks.push(p.tick); types.push(String(a.type)); payloads.push(JSON.stringify(a)) }
+    // One events row per tick that accepted anything: its actions as one JSON array, in applied
+    // order (migration 0003; the view journal_actions reads them back one per action). A row per
+    // action cost ~5× as much to commit, and the commit is on the path of every reply.
+    const ticks: number[] = [], payloads: string[] = []
+    for (const p of commits) {
+      if (p.actions.length === 0) continue
+      ticks.push(p.tick)
+      payloads.push('[' + p.actions.map((a) => JSON.stringify(a)).join(',') + ']')
+    }
     const append = (sql: Sql) => sql.query(
       `WITH ins AS (
          INSERT INTO events (tick, type, payload)
-         SELECT t, ty, p FROM unnest($1::int8[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS u(t, ty, p, o) ORDER BY o
+         SELECT t, 'tick', p FROM unnest($1::int8[], $2::jsonb[]) WITH ORDINALITY AS u(t, p, o) ORDER BY o
          RETURNING 1)
-       INSERT INTO journal_head (id, tick, hash) VALUES (1, $4, $5)
+       INSERT INTO journal_head (id, tick, hash) VALUES (1, $3, $4)
        ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`,
-      [ticks, types, payloads, head!.tick, head!.hash])
+      [ticks, payloads, head!.tick, head!.hash])
     const storeSnap = (sql: Sql) => sql.query('INSERT INTO snapshots (tick, hash, format, data) VALUES ($1, $2, $3, $4)',
       [snap!.tick, snap!.hash, snap!.snapshot!.format, Buffer.from(snap!.snapshot!.data.buffer, snap!.snapshot!.data.byteOffset, snap!.snapshot!.data.byteLength)])
     if (!snap) { await append(this.db); return }

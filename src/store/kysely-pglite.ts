@@ -8,11 +8,16 @@ import {
   PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, CompiledQuery,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type TransactionSettings,
 } from 'kysely'
-import type { PGlite } from '@electric-sql/pglite'
+
+/** What the driver needs of PGlite: its query and exec (src/store/pglite.ts runs them on PGlite's thread). */
+export interface PGliteLike {
+  query<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>
+  exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number }>>
+}
 
 /** The dialect: `new Kysely({ dialect: new PGliteDialect(pglite) })`. */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteLike) {}
   createAdapter() { return new PostgresAdapter() }
   createDriver(): Driver { return new PGliteDriver(this.pg) }
   createQueryCompiler() { return new PostgresQueryCompiler() }
@@ -25,7 +30,7 @@ class PGliteDriver implements Driver {
   // Kysely transactions never interleave on it.
   private queue: Promise<void> = Promise.resolve()
   private release?: () => void
-  constructor(pg: PGlite) { this.conn = new PGliteConnection(pg) }
+  constructor(pg: PGliteLike) { this.conn = new PGliteConnection(pg) }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
     const prev = this.queue
@@ -44,7 +49,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteLike) {}
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     // A parameterless query may be a whole migration script (several
     // statements), which only the simple protocol (exec) accepts.

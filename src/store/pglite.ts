@@ -1,16 +1,17 @@
 /**
- * The embedded backend: PGlite (Postgres compiled to WASM) in this process,
- * its files in a data directory. No server to set up, which is why it is the
- * default. Only one process may open a data directory at a time; a lock file
- * (`hexd.pid`) makes a second opener fail clearly instead of corrupting it.
+ * The embedded backend: PGlite (Postgres compiled to WASM) in this process, on
+ * a thread of its own (pglite-thread.ts says why), its files in a data
+ * directory. No server to set up, which is why it is the default. Only one
+ * process may open a data directory at a time; a lock file (`hexd.pid`) makes a
+ * second opener fail clearly instead of corrupting it.
  */
 import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Kysely } from 'kysely'
-import type { PGlite } from '@electric-sql/pglite'
 import { HexdError } from '../errors.ts'
 import type { Db, Sql } from './db.ts'
 import { PGliteDialect } from './kysely-pglite.ts'
+import { PGliteThread } from './pglite-thread.ts'
 
 /** True when a process with this pid is alive. */
 export function pidAlive(pid: number): boolean {
@@ -40,10 +41,9 @@ export async function openPGlite(dir: string): Promise<Db> {
     throw new HexdError('HEXD_DB_BUSY', `the data directory ${dir} is open in another hexd process (pid ${holder}); stop it first`, { field: 'data', details: { pid: holder } })
   }
   writeFileSync(join(dir, 'hexd.pid'), String(process.pid))
-  const { PGlite } = await import('@electric-sql/pglite')
-  let pg: PGlite
+  let pg: PGliteThread
   try {
-    pg = await PGlite.create(join(dir, 'pgdata'))
+    pg = await PGliteThread.start(join(dir, 'pgdata'))
   } catch (err) {
     rmSync(join(dir, 'hexd.pid'), { force: true })
     throw new HexdError('HEXD_DB_UNAVAILABLE', `cannot open the PGlite database in ${dir}: ${(err as Error).message}`, { field: 'data', cause: err })
@@ -51,30 +51,61 @@ export async function openPGlite(dir: string): Promise<Db> {
   return new PGliteDb(pg, dir)
 }
 
+/** The transaction handle PGliteDb gives `fn` (copyFrom checks it came from here). */
+interface PGliteTx extends Sql { readonly owner: PGliteDb }
+
 class PGliteDb implements Db {
   readonly kind = 'pglite' as const
   private k?: Kysely<any>
   private closed = false
-  constructor(private readonly pg: PGlite, readonly location: string) {}
+  /** Settles when the open transaction ends; null when none is open. */
+  private txEnd: Promise<void> | null = null
+  constructor(private readonly pg: PGliteThread, readonly location: string) {}
+
+  /**
+   * PGlite is one session: a statement sent while a transaction is open would
+   * run inside it. Statements from outside the transaction wait for its end.
+   */
+  private async idle(): Promise<void> {
+    while (this.txEnd) await this.txEnd
+  }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.txEnd) await this.idle()
     return (await this.pg.query<T>(sql, params)).rows
   }
 
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    return this.pg.transaction(async (tx) => {
-      const wrapped: Sql & { raw: typeof tx } = { raw: tx, query: async <R>(s: string, p: unknown[] = []) => (await tx.query<R>(s, p)).rows }
-      return fn(wrapped)
-    })
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    await this.idle()
+    let end!: () => void
+    this.txEnd = new Promise<void>((r) => { end = r })
+    const tx: PGliteTx = { owner: this, query: async <R>(s: string, p: unknown[] = []) => (await this.pg.query<R>(s, p)).rows }
+    try {
+      await this.pg.query('BEGIN')
+      let out: T
+      try {
+        out = await fn(tx)
+      } catch (err) {
+        await this.pg.query('ROLLBACK').catch(() => {})
+        throw err
+      }
+      await this.pg.query('COMMIT')
+      return out
+    } finally {
+      this.txEnd = null
+      end()
+    }
   }
 
   async copyFrom(tx: Sql, copySql: string, data: Uint8Array): Promise<void> {
-    const raw = (tx as { raw?: { query: PGlite['query'] } }).raw
-    if (!raw) throw new Error('copyFrom needs a transaction opened by this Db')
-    await raw.query(copySql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) })
+    if ((tx as Partial<PGliteTx>).owner !== this) throw new Error('copyFrom needs a transaction opened by this Db')
+    await this.pg.query(copySql, [], data)
   }
 
-  async exec(script: string): Promise<void> { await this.pg.exec(script) }
+  async exec(script: string): Promise<void> {
+    if (this.txEnd) await this.idle()
+    await this.pg.exec(script)
+  }
 
   kysely(): Kysely<any> {
     this.k ??= new Kysely<any>({ dialect: new PGliteDialect(this.pg) })
@@ -84,7 +115,7 @@ class PGliteDb implements Db {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    // Kysely's destroy would close the PGlite instance too; we own that here.
+    await this.idle()
     await this.pg.close()
     rmSync(join(this.location, 'hexd.pid'), { force: true })
   }

@@ -44,7 +44,8 @@ export async function latestSnapshot(sql: Sql, maxTick = Number.MAX_SAFE_INTEGER
 
 /** The committed actions of ticks in (after, upto], grouped by tick, in commit order. */
 export async function actionsBetween(sql: Sql, after: number, upto: number): Promise<Map<number, JournalAction[]>> {
-  const rows = await sql.query<{ tick: number; payload: JournalAction }>('SELECT tick, payload FROM events WHERE tick > $1 AND tick <= $2 ORDER BY seq', [after, upto])
+  // journal_actions (migration 0003) spreads each tick's row into its actions, in order.
+  const rows = await sql.query<{ tick: number; payload: JournalAction }>('SELECT tick, payload FROM journal_actions WHERE tick > $1 AND tick <= $2 ORDER BY seq, ord', [after, upto])
   const out = new Map<number, JournalAction[]>()
   for (const r of rows) {
     const list = out.get(r.tick)

@@ -26,8 +26,10 @@ export async function dbStatus(db: Db, branch: string): Promise<DbStatus> {
   if (!migrations.some((m) => m.name === '0001_init' && m.applied)) return { ...base, head: null, snapshot: null, counts: null, world: null }
   const head = (await readHead(db)) ?? null
   const snap = (await db.query<{ tick: number; hash: string; format: number; bytes: number }>('SELECT tick, hash, format, octet_length(data)::int8 AS bytes FROM snapshots ORDER BY tick DESC, id DESC LIMIT 1'))[0] ?? null
+  // `events` counts journaled actions: since migration 0003 a row of events holds a tick's actions.
+  const actions = migrations.some((m) => m.name === '0003_journal_tick_rows' && m.applied) ? 'journal_actions' : 'events'
   const [c] = await db.query<{ chunks: number; players: number; events: number; snapshots: number }>(
-    'SELECT (SELECT count(*) FROM chunks)::int8 AS chunks, (SELECT count(*) FROM players)::int8 AS players, (SELECT count(*) FROM events)::int8 AS events, (SELECT count(*) FROM snapshots)::int8 AS snapshots')
+    `SELECT (SELECT count(*) FROM chunks)::int8 AS chunks, (SELECT count(*) FROM players)::int8 AS players, (SELECT count(*) FROM ${actions})::int8 AS events, (SELECT count(*) FROM snapshots)::int8 AS snapshots`)
   const meta = await db.query<{ key: string; value: number }>(`SELECT key, value FROM world_meta WHERE key IN ('seed', 'size')`)
   const m = new Map(meta.map((r) => [r.key, Number(r.value)]))
   return { ...base, head, snapshot: snap, counts: c, world: m.has('seed') ? { seed: m.get('seed')!, size: m.get('size')! } : null }

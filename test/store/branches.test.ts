@@ -25,7 +25,7 @@ async function commitOn(tg: StoreTarget, branch: string, tick: number): Promise<
 
 async function headOn(tg: StoreTarget, branch: string) {
   const s = await openStore({ ...tg, branch })
-  try { return { head: await readHead(s.db), events: (await s.db.query<{ c: number }>('SELECT count(*)::int8 AS c FROM events'))[0].c } } finally { await s.db.close() }
+  try { return { head: await readHead(s.db), events: (await s.db.query<{ c: number }>('SELECT count(*)::int8 AS c FROM journal_actions'))[0].c } } finally { await s.db.close() }
 }
 
 eachBackend(t, 'writes on a branch never reach its parent', async (t, backend) => {

@@ -17,7 +17,7 @@ t.test('hexd db on the command line (PGlite)', async (t) => {
   })
   const m = await run('migrate', '--json')
   t.equal(m.code, 0, m.err)
-  t.same(JSON.parse(m.out), { branch: 'main', applied: ['0001_init', '0002_chunks_inline'] })
+  t.same(JSON.parse(m.out), { branch: 'main', applied: ['0001_init', '0002_chunks_inline', '0003_journal_tick_rows'] })
   const c = await run('branch', 'create', 'exp', '--json')
   t.match(JSON.parse(c.out), { name: 'exp', parent: 'main' })
   t.equal((await run('branch', 'use', 'exp')).code, 0)

@@ -51,6 +51,24 @@ eachBackend(t, 'commit is durable on resolve, ordered, one head per tick', async
   await j2.close()
 })
 
+eachBackend(t, 'one events row per tick; rows of one action each (before 0003) read back alike', async (t, backend) => {
+  const db = await freshDb(t, backend)
+  // A log written before migration 0003: one row per action, type = the action's type.
+  await db.query(`INSERT INTO events (tick, type, payload) VALUES (1, 'claim', $1), (1, 'claim', $2)`, [JSON.stringify(act('old1', 1)), JSON.stringify(act('old2', 2))])
+  const j = await Journal.open(db)
+  await j.commit(1, [], 'h1')
+  await j.commit(2, [act('a', 3), act('b', 4), act('c', 5)], 'h2')
+  await j.commit(3, [], 'h3')
+  const rows = await db.query<{ tick: number; type: string; n: number }>("SELECT tick, type, CASE WHEN type = 'tick' THEN jsonb_array_length(payload) ELSE 1 END AS n FROM events ORDER BY seq")
+  t.same(rows, [{ tick: 1, type: 'claim', n: 1 }, { tick: 1, type: 'claim', n: 1 }, { tick: 2, type: 'tick', n: 3 }], 'a tick with actions is one row; an empty tick writes none')
+  const all = await actionsBetween(db, 0, 3)
+  t.same(all.get(1), [act('old1', 1), act('old2', 2)], 'old rows read as before')
+  t.same(all.get(2), [act('a', 3), act('b', 4), act('c', 5)], 'a tick row reads back as its actions, in order')
+  const view = await db.query<{ tick: number; ord: number; type: string }>('SELECT tick, ord::int4 AS ord, type FROM journal_actions ORDER BY seq, ord')
+  t.same(view.map((r) => [r.tick, r.ord, r.type]), [[1, 1, 'claim'], [1, 1, 'claim'], [2, 1, 'claim'], [2, 2, 'claim'], [2, 3, 'claim']], 'journal_actions: one row per action')
+  await j.close()
+})
+
 eachBackend(t, 'a snapshot of a tick whose commit is being written is accepted', async (t, backend) => {
   const db = await freshDb(t, backend)
   const j = await Journal.open(db)

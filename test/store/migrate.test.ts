@@ -45,7 +45,7 @@ eachBackend(t, 'applies migrations once, in order, and reports them', async (t, 
 
 eachBackend(t, "the repository's migrations create the schema", async (t, backend) => {
   const db = await emptyDb(t, backend)
-  t.same(await migrate(db), ['0001_init', '0002_chunks_inline'])
+  t.same(await migrate(db), ['0001_init', '0002_chunks_inline', '0003_journal_tick_rows'])
   const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)).map((r) => r.table_name)
   for (const name of ['chunks', 'consumer_offsets', 'events', 'journal_head', 'players', 'prototypes', 'recipes', 'snapshots', 'world_meta']) t.ok(tables.includes(name), `table ${name}`)
 })

@@ -95,7 +95,7 @@ eachBackend(t, 'migration 0002 keeps chunk rows inline; v1 rows written before i
   const toast = async () => (await db.query<{ n: number }>(`SELECT pg_relation_size(reltoastrelid)::int8 AS n FROM pg_class WHERE relname = 'chunks'`))[0].n
   t.ok(await toast() > 0, 'before 0002, ~4 KB v1 rows went to the TOAST table')
 
-  t.same(await migrate(db), ['0002_chunks_inline'])
+  t.same(await migrate(db), ['0002_chunks_inline', '0003_journal_tick_rows'])
   const opts = (await db.query<{ reloptions: string[] }>(`SELECT reloptions FROM pg_class WHERE relname = 'chunks'`))[0].reloptions
   t.ok(opts.includes('toast_tuple_target=8160'), 'toast_tuple_target')
   t.same(await db.query(`SELECT attstorage FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'data'`), [{ attstorage: 'm' }], 'data is STORAGE MAIN')

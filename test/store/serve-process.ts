@@ -62,7 +62,7 @@ export async function independentReplay(db: Db, seed: number, size: number): Pro
 
 /** Asserts that every acknowledged action is in the stored journal at its tick. */
 export async function checkAcked(t: Test, db: Db, acked: Acked[]): Promise<void> {
-  const rows = await db.query<{ tick: number; payload: { type: string; player: string; cell: number } }>('SELECT tick, payload FROM events')
+  const rows = await db.query<{ tick: number; payload: { type: string; player: string; cell: number } }>('SELECT tick, payload FROM journal_actions')
   const stored = new Set(rows.map((r) => `${r.tick}:${r.payload.player}:${r.payload.type}:${r.payload.cell}`))
   const lost = acked.filter((a) => !stored.has(`${a.tick}:${a.player}:${a.type}:${a.cell}`))
   t.same(lost, [], `all ${acked.length} acknowledged actions are in the journal`)

@@ -1,0 +1,48 @@
+// The thread that owns hexd's embedded PGlite (src/store/pglite.ts says why it
+// has its own thread). It runs one message at a time, in arrival order, and
+// answers each with its id:
+//   { op: 'open', dir } | { op: 'query', sql, params, blob? } | { op: 'exec', sql } | { op: 'close' }
+//   → { id, ok: true, out } | { id, ok: false, error: { name, message, code?, … } }
+// Plain JavaScript on purpose: a worker thread does not inherit the tsx loader
+// the CLI registers, and this file needs nothing but PGlite.
+import { parentPort } from 'node:worker_threads'
+import { PGlite } from '@electric-sql/pglite'
+
+let pg = null
+let chain = Promise.resolve()
+
+parentPort.on('message', (m) => { chain = chain.then(() => handle(m)) })
+
+/** The result parts the main thread reads (rows and affectedRows), nothing PGlite-internal. */
+const plain = (r) => ({ rows: r.rows, affectedRows: r.affectedRows })
+
+async function run(m) {
+  switch (m.op) {
+    case 'open':
+      pg = await PGlite.create(m.dir)
+      return null
+    case 'query':
+      return plain(await pg.query(m.sql, m.params, m.blob ? { blob: new Blob([m.blob]) } : undefined))
+    case 'exec':
+      return (await pg.exec(m.sql)).map(plain)
+    case 'close':
+      if (pg) await pg.close()
+      pg = null
+      return null
+    default:
+      throw new Error(`pglite worker: unknown op ${JSON.stringify(m.op)}`)
+  }
+}
+
+async function handle(m) {
+  try {
+    parentPort.postMessage({ id: m.id, ok: true, out: await run(m) })
+  } catch (err) {
+    // Postgres errors carry their fields (code, detail, position…) as own
+    // properties; structured clone would keep only name and message.
+    const e = err instanceof Error ? err : new Error(String(err))
+    const error = { name: e.name, message: e.message }
+    for (const [k, v] of Object.entries(e)) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) error[k] = v
+    parentPort.postMessage({ id: m.id, ok: false, error })
+  }
+}
