@@ -162,7 +162,7 @@ export class Journal {
     const append = (sql: Sql) => sql.query(
       `WITH ins AS (
          INSERT INTO events (tick, type, payload)
-         SELECT t, 'tick', p FROM unnest($1::int8[], $2::jsonb[]) WITH ORDINALITY AS u(t, p, o) ORDER BY o
+         SELECT t, 'tick', p FROM unnest($1::int8[], $2::json[]) WITH ORDINALITY AS u(t, p, o) ORDER BY o
          RETURNING 1)
        INSERT INTO journal_head (id, tick, hash) VALUES (1, $3, $4)
        ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`,

@@ -4,13 +4,17 @@
 // back, snapshots are ordered after their tick; and on Postgres a connection
 // cut by a proxy is ridden out the same way.
 import t from 'tap'
-import { eachBackend, freshDb, freshPgDatabase, pgAvailable, PG_URL } from './helpers.ts'
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { eachBackend, freshDb, freshPgDatabase, pgAvailable, PG_URL, tempDir } from './helpers.ts'
 import { requireOrSkip } from '../helpers/require.ts'
 import { startProxy } from '../helpers/tcp-proxy.ts'
 import { Journal, readHead } from '../../src/store/journal.ts'
 import { actionsBetween, latestSnapshot } from '../../src/store/recovery.ts'
 import { openPg } from '../../src/store/pg.ts'
-import { migrate } from '../../src/store/migrate.ts'
+import { migrate, MIGRATIONS_DIR } from '../../src/store/migrate.ts'
+import { openPGlite } from '../../src/store/pglite.ts'
+import type { Db } from '../../src/store/db.ts'
 
 const act = (player: string, n: number) => ({ type: 'claim', player, cell: n })
 
@@ -51,21 +55,34 @@ eachBackend(t, 'commit is durable on resolve, ordered, one head per tick', async
   await j2.close()
 })
 
-eachBackend(t, 'one events row per tick; rows of one action each (before 0003) read back alike', async (t, backend) => {
-  const db = await freshDb(t, backend)
-  // A log written before migration 0003: one row per action, type = the action's type.
+eachBackend(t, 'one events row per tick (0003); a log written before 0003 reads back alike', async (t, backend) => {
+  // A database at 0002 with a journal written the old way: one jsonb row per action.
+  const upTo2 = tempDir(t, 'hexd-mig2-')
+  for (const f of ['0001_init.sql', '0002_chunks_inline.sql']) copyFileSync(join(MIGRATIONS_DIR, f), join(upTo2, f))
+  let db: Db
+  if (backend === 'pglite') db = await openPGlite(tempDir(t))
+  else {
+    const { url, drop } = await freshPgDatabase()
+    db = await openPg(url)
+    t.teardown(drop)
+  }
+  t.teardown(() => db.close())
+  t.same(await migrate(db, upTo2), ['0001_init', '0002_chunks_inline'])
   await db.query(`INSERT INTO events (tick, type, payload) VALUES (1, 'claim', $1), (1, 'claim', $2)`, [JSON.stringify(act('old1', 1)), JSON.stringify(act('old2', 2))])
+  await db.query(`INSERT INTO journal_head (id, tick, hash) VALUES (1, 1, 'h1')`)
+  t.same(await migrate(db), ['0003_journal_tick_rows'])
+
   const j = await Journal.open(db)
-  await j.commit(1, [], 'h1')
   await j.commit(2, [act('a', 3), act('b', 4), act('c', 5)], 'h2')
   await j.commit(3, [], 'h3')
-  const rows = await db.query<{ tick: number; type: string; n: number }>("SELECT tick, type, CASE WHEN type = 'tick' THEN jsonb_array_length(payload) ELSE 1 END AS n FROM events ORDER BY seq")
+  const rows = await db.query<{ tick: number; type: string; n: number }>("SELECT tick, type, CASE WHEN type = 'tick' THEN json_array_length(payload) ELSE 1 END AS n FROM events ORDER BY seq")
   t.same(rows, [{ tick: 1, type: 'claim', n: 1 }, { tick: 1, type: 'claim', n: 1 }, { tick: 2, type: 'tick', n: 3 }], 'a tick with actions is one row; an empty tick writes none')
   const all = await actionsBetween(db, 0, 3)
-  t.same(all.get(1), [act('old1', 1), act('old2', 2)], 'old rows read as before')
+  t.same(all.get(1), [act('old1', 1), act('old2', 2)], 'rows from before 0003 read as before')
   t.same(all.get(2), [act('a', 3), act('b', 4), act('c', 5)], 'a tick row reads back as its actions, in order')
   const view = await db.query<{ tick: number; ord: number; type: string }>('SELECT tick, ord::int4 AS ord, type FROM journal_actions ORDER BY seq, ord')
   t.same(view.map((r) => [r.tick, r.ord, r.type]), [[1, 1, 'claim'], [1, 1, 'claim'], [2, 1, 'claim'], [2, 2, 'claim'], [2, 3, 'claim']], 'journal_actions: one row per action')
+  t.same(await readHead(db), { tick: 3, hash: 'h3' })
   await j.close()
 })
 
