@@ -27,6 +27,7 @@ import { MemoryJournal, type ActionJournal, type JournalAction } from './journal
 import { Router } from './router.ts'
 import type { World } from '../engine/index.ts'
 import { TickLoop } from './tick-loop.ts'
+import { TickTrace } from './tick-trace.ts'
 import { startMessaging, type Messaging } from './zmq.ts'
 import type { OffsetStore } from '../bus/types.ts'
 import type { EventLog } from '../bus/log.ts'
@@ -150,11 +151,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const commitH = m.histogram('hexd_tick_commit_seconds', 'Tick start to its journal commit resolved (step, listeners, commit)', fine)
   const firstH = m.histogram('hexd_tick_first_answer_seconds', 'Tick start to the frames of its first submitter written', fine)
   const answeredH = m.histogram('hexd_tick_answered_seconds', 'Tick start to every submitter answered and every diff written', fine)
+  const trace = opts.tickTrace ? TickTrace.open(opts.tickTrace) : null
   const tickOnce = async (): Promise<void> => {
     const t0 = performance.now()
+    const mark = trace?.begin(opts.manualTicks ? 0 : loop.lateMs)
     if (!opts.manualTicks) { adaptPacing(); lateH.observe(loop.lateMs / 1000) }
     const batch = router.drain()
     const step = await game.step(batch.actions)
+    mark?.step()
     const outcomes = step.results
     const fan = broadcaster.prepare(step.tick, step.changedChunks)
     const movedPlayers = game.movedPlayers(batch.actions, outcomes)
@@ -190,7 +194,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         sendRecord(who.playerId)
       }
       hub.batch.flush()
-      if (answered === 1) firstH.observe((performance.now() - t0) / 1000)
+      if (answered === 1) { firstH.observe((performance.now() - t0) / 1000); mark?.first() }
     })
     committed.then(() => {
       if (answered === 0) commitH.observe((performance.now() - t0) / 1000)
@@ -199,6 +203,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const id of [...records.keys()]) sendRecord(id)
       hub.batch.flush()
       answeredH.observe((performance.now() - t0) / 1000)
+      if (mark) trace!.end(mark, step.tick, batch.actions.length)
     }, (err) => {
       lastCommitError = String(err)
       log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
@@ -249,6 +254,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         await messaging.close()
         await net.close()
         await journal.close()
+        await trace?.close()
         log.info({ tick: game.tick }, 'stopped')
       })()
       return closing

@@ -1,0 +1,83 @@
+/**
+ * `hexd serve --tick-trace FILE` (HEXD_TICK_TRACE): one JSON line per tick saying where that
+ * tick's time went, for finding what makes a latency p99 (docs/SERVE.md "Reading a tick trace").
+ * The Prometheus histograms give the distribution of each phase; a trace shows the ticks
+ * themselves, in order, next to what else the process was doing at the time.
+ *
+ * Fields (ms unless said): `tick`; `at` (tick start, ms since the daemon started); `late` (start
+ * against its schedule); `step` (world step done); `first` (first submitter's frames written,
+ * null when nobody submitted); `done` (everything answered and written); `actions` (in the
+ * batch); `cpu` (main-thread CPU time from start to done, Linux `/proc/thread-self/schedstat`,
+ * else null: `done` much larger than `cpu` means the thread was waiting or not scheduled);
+ * `gc` (garbage-collection time in that span); `elu` (event-loop utilization since the previous
+ * tick ended, 0..1).
+ *
+ * Off by default; when on it costs one small read of /proc and one buffered line per tick.
+ *
+ * @example
+ * const trace = TickTrace.open('/tmp/ticks.jsonl')
+ * const mark = trace.begin(lateMs)   // at the tick's start
+ * mark.step(); mark.first(); trace.end(mark, tick, actions)
+ * await trace.close()
+ */
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs'
+import { performance, PerformanceObserver } from 'node:perf_hooks'
+
+/** CPU ns of the calling thread so far, or NaN where /proc/thread-self/schedstat is missing. */
+function threadCpuNs(): number {
+  try { return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ', 1)[0]) } catch { return NaN }
+}
+
+/** One tick's marks, made by `TickTrace.begin`. */
+export class TickMark {
+  private stepAt = NaN
+  private firstAt = NaN
+  constructor(readonly t0: number, readonly cpu0: number, readonly gc0: number, readonly late: number) {}
+  /** The world step is done. */
+  step(): void { this.stepAt = performance.now() }
+  /** The first submitter's frames are written (only the first call counts). */
+  first(): void { if (Number.isNaN(this.firstAt)) this.firstAt = performance.now() }
+  /** @internal */
+  marks(): { step: number; first: number } { return { step: this.stepAt, first: this.firstAt } }
+}
+
+const r2 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null)
+
+export class TickTrace {
+  private gcMs = 0
+  private readonly observer: PerformanceObserver
+  private elu = performance.eventLoopUtilization()
+
+  private constructor(private readonly out: WriteStream) {
+    this.observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) this.gcMs += e.duration })
+    this.observer.observe({ entryTypes: ['gc'] })
+  }
+
+  /** Starts tracing into `file` (truncated). */
+  static open(file: string): TickTrace {
+    return new TickTrace(createWriteStream(file))
+  }
+
+  /** Call at the tick's start with how late it started. */
+  begin(lateMs: number): TickMark {
+    return new TickMark(performance.now(), threadCpuNs(), this.gcMs, lateMs)
+  }
+
+  /** Call once the tick's answers and diffs are all written: appends its line. */
+  end(m: TickMark, tick: number, actions: number): void {
+    const now = performance.now()
+    const { step, first } = m.marks()
+    const elu = performance.eventLoopUtilization(this.elu)
+    this.elu = performance.eventLoopUtilization()
+    this.out.write(JSON.stringify({
+      tick, at: Math.round(m.t0), late: r2(m.late), step: r2(step - m.t0), first: r2(first - m.t0), done: r2(now - m.t0),
+      actions, cpu: r2((threadCpuNs() - m.cpu0) / 1e6), gc: r2(this.gcMs - m.gc0), elu: r2(elu.utilization),
+    }) + '\n')
+  }
+
+  /** Stops observing and flushes the file. */
+  close(): Promise<void> {
+    this.observer.disconnect()
+    return new Promise((resolve) => this.out.end(resolve))
+  }
+}
