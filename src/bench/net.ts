@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 
 export interface NetBenchOptions { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json: boolean; store: 'auto' | 'memory' }
@@ -83,18 +84,52 @@ async function phaseCounts(base: string): Promise<PhaseCounts> {
 }
 
 /**
- * p50/p99 (ms, bucket upper bounds: "at most") of each tick phase over the ticks between two reads:
+ * p50/p90/p99 (ms, bucket upper bounds: "at most") of each tick phase over the ticks between two reads:
  * where an action's time after its tick started went, measured inside the daemon (no client in it).
  */
-function phasePercentiles(a: PhaseCounts, b: PhaseCounts): Record<string, { p50: number | null; p99: number | null; ticks: number }> {
-  const out: Record<string, { p50: number | null; p99: number | null; ticks: number }> = {}
+type PhaseStats = { p50: number | null; p90: number | null; p99: number | null; ticks: number }
+function phasePercentiles(a: PhaseCounts, b: PhaseCounts): Record<keyof typeof PHASES, PhaseStats> {
+  const out = {} as Record<keyof typeof PHASES, PhaseStats>
   for (const k of Object.keys(PHASES) as Array<keyof typeof PHASES>) {
     const d = b[k].map(([le, n], i) => [le, n - (a[k][i]?.[1] ?? 0)] as [number, number])
     const total = d.length ? d[d.length - 1][1] : 0
     const at = (q: number) => { const hit = d.find(([, n]) => n >= q * total); return hit && Number.isFinite(hit[0]) ? hit[0] * 1000 : null }
-    out[k] = { p50: total ? at(0.5) : null, p99: total ? at(0.99) : null, ticks: total }
+    out[k] = { p50: total ? at(0.5) : null, p90: total ? at(0.9) : null, p99: total ? at(0.99) : null, ticks: total }
   }
   return out
+}
+
+/**
+ * Waits, once every client sends at tick rate, until the daemon keeps up: a 1-second window in
+ * which it ran at least 90 % of its ticks and at most a tenth of them started more than 10 ms
+ * late (hexd_tick_late_seconds). With 1000 clients, the join burst (a snapshot each and K²
+ * presence diffs) takes the daemon seconds to drain; a fixed 1 s warm-up measured that backlog
+ * as latency. One calm window, not several: the backlog keeps every tick late until it is gone,
+ * and asking for more would start measuring only after a stretch free of later disturbances.
+ * Gives up after `maxMs` (then measures anyway; `settled` says so).
+ */
+async function settle(base: string, ups: number, maxMs = 20_000): Promise<{ ms: number; settled: boolean }> {
+  const t0 = performance.now()
+  let prev = await phaseCounts(base)
+  while (performance.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 1000))
+    const cur = await phaseCounts(base)
+    const late = phasePercentiles(prev, cur).late
+    prev = cur
+    if (late.ticks >= 0.9 * ups && late.p90 !== null && late.p90 <= 10) return { ms: Math.round(performance.now() - t0), settled: true }
+  }
+  return { ms: Math.round(performance.now() - t0), settled: false }
+}
+
+/**
+ * The load generator's own event-loop delay while it measures (ms): every reply's timestamp is
+ * taken in this process's loop, so a reply that waits behind other sockets' frames here looks
+ * that much slower. Reported next to the latencies of both runs, to be read with them.
+ */
+function clientLoopDelay(): { stop: () => { p50: number; p99: number; max: number } } {
+  const h = monitorEventLoopDelay({ resolution: 1 })
+  h.enable()
+  return { stop: () => { h.disable(); return { p50: r3(h.percentile(50) / 1e6), p99: r3(h.percentile(99) / 1e6), max: r3(h.max / 1e6) } } }
 }
 
 /** `[join_ref, null, "topic", "event", {"seq":N` — the head of every outbox push (seq is the first key). */
@@ -171,12 +206,14 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
     timers[i] = setInterval(send, periodMs) as unknown as NodeJS.Timeout
   }, (i / sockets.length) * periodMs))
   // Warm-up: the join burst (snapshots, K² presence diffs) drains before anything is measured.
-  await new Promise((r) => setTimeout(r, 1000))
+  const warmup = await settle(base, o.ups)
   const tick0 = (await (await fetch(base + '/api/world')).json()).tick as number
   const phases0 = await phaseCounts(base)
   measuring = true
   const cpu0 = cpuSeconds(pid), t0 = performance.now()
+  const delay = clientLoopDelay()
   await new Promise((r) => setTimeout(r, o.duration * 1000))
+  const loopDelay = delay.stop()
   for (const t of timers) { clearTimeout(t); clearInterval(t) }
   await new Promise((r) => setTimeout(r, 2 * periodMs + 200)) // let in-flight replies land
   measuring = false
@@ -198,6 +235,10 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
     cpuUsPerReply: (cpuUsed * 1e6) / Math.max(1, lat.length),
     durability: health.durability,
     ticks,
+    warmup,
+    loopDelay,
+    firstTick: tick0 + 1,
+    lastTick: health.tick,
     phases,
   }
 }
@@ -214,12 +255,14 @@ async function echoRun(port: number, o: NetBenchOptions, frameBytes: number) {
     send()
     timers[i] = setInterval(send, periodMs) as unknown as NodeJS.Timeout
   }, (i / sockets.length) * periodMs))
+  const delay = clientLoopDelay()
   await new Promise((r) => setTimeout(r, o.duration * 1000))
+  const loopDelay = delay.stop()
   for (const t of timers) { clearTimeout(t); clearInterval(t) }
   await new Promise((r) => setTimeout(r, 200))
   for (const ws of sockets) ws.terminate()
   lat.sort((a, b) => a - b)
-  return { replies: lat.length, p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: lat[lat.length - 1] ?? NaN }
+  return { replies: lat.length, p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: lat[lat.length - 1] ?? NaN, loopDelay }
 }
 
 /** Mailbox GET requests/s with `conns` concurrent readers for `seconds`. */
@@ -277,6 +320,10 @@ export async function runNetBench(o: NetBenchOptions): Promise<Record<string, un
     // ...and per action answered (whole daemon: ticks, diffs, replies): comparable across loads.
     daemon_cpu_us_per_reply: Math.round(daemon.cpuUsPerReply),
     ticks: daemon.ticks,
+    // How long the daemon took to keep up with the load after the join burst (measuring starts then).
+    warmup_ms: daemon.warmup.ms, warmup_settled: daemon.warmup.settled,
+    // The measured ticks (to read with the daemon's --tick-trace: HEXD_TICK_TRACE reaches it).
+    tick_range: [daemon.firstTick, daemon.lastTick],
     replies: daemon.replies,
     shed_busy: daemon.shed,
     latency_ms: { p50: r3(daemon.p50), p90: r3(daemon.p90), p99: r3(daemon.p99), max: r3(daemon.max) },
@@ -285,6 +332,8 @@ export async function runNetBench(o: NetBenchOptions): Promise<Record<string, un
     // first submitter's frames written, everything written.
     daemon_tick_ms: daemon.phases,
     echo_latency_ms: { p50: r3(echo.p50), p90: r3(echo.p90), p99: r3(echo.p99), max: r3(echo.max), replies: echo.replies },
+    // The load generator's event-loop delay during each run (its own share of the latencies above).
+    client_loop_delay_ms: { daemon: daemon.loopDelay, echo: echo.loopDelay },
     p99_ratio_to_echo: r3(daemon.p99 / echo.p99),
     goal: { p99_limit_ms: r3(limit), p99_met: daemon.p99 <= limit, gaps_met: daemon.seqGaps === 0, ups_held: daemon.measuredUps >= o.ups * 0.95 },
     diff_bytes_per_client_per_tick: Math.round(daemon.diffBytesPerClientPerTick),
