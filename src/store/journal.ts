@@ -17,6 +17,9 @@
 import type { Db, Sql } from './db.ts'
 import { log } from './log.ts'
 
+/** Most ticks written by one statement (two parameters each, far below Postgres's 65535). */
+const MAX_TICKS = 1000
+
 /** A JSON action as the daemon accepted it (`{ type, player, … }`). */
 export type JournalAction = Record<string, unknown>
 
@@ -129,13 +132,13 @@ export class Journal {
     }
   }
 
-  /** Everything queued up to the first snapshot (inclusive) and maxActions. */
+  /** Everything queued up to the first snapshot (inclusive), maxActions and MAX_TICKS. */
   private take(): Pending[] {
     const max = this.o.maxActions ?? 20000
     let n = 0, count = 0
     while (n < this.queue.length) {
       const p = this.queue[n]
-      if (n > 0 && count + p.actions.length > max) break
+      if (n > 0 && (count + p.actions.length > max || n >= MAX_TICKS)) break
       count += p.actions.length
       n++
       if (p.snapshot) break
@@ -152,21 +155,22 @@ export class Journal {
     const head = commits.at(-1)
     // One events row per tick that accepted anything: its actions as one JSON array, in applied
     // order (migration 0003; the view journal_actions reads them back one per action). A row per
-    // action cost ~5× as much to commit, and the commit is on the path of every reply.
-    const ticks: number[] = [], payloads: string[] = []
+    // action cost ~5× as much to commit, and the commit is on the path of every reply. Each row's
+    // payload is its own scalar parameter: passed as a json[] array (unnest), every quote of it
+    // is escaped into and parsed out of an array literal, which made the usual one-tick commit
+    // (1000 actions, PGlite) 2.1-2.4 ms instead of 1.2 ms. take() bounds the rows per statement.
+    const params: unknown[] = [], rows: string[] = []
     for (const p of commits) {
       if (p.actions.length === 0) continue
-      ticks.push(p.tick)
-      payloads.push('[' + p.actions.map((a) => JSON.stringify(a)).join(',') + ']')
+      params.push(p.tick, '[' + p.actions.map((a) => JSON.stringify(a)).join(',') + ']')
+      rows.push(`($${params.length - 1}, 'tick', $${params.length}::json)`)
     }
+    params.push(head?.tick, head?.hash)
+    const moveHead = `INSERT INTO journal_head (id, tick, hash) VALUES (1, $${params.length - 1}, $${params.length})
+       ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`
     const append = (sql: Sql) => sql.query(
-      `WITH ins AS (
-         INSERT INTO events (tick, type, payload)
-         SELECT t, 'tick', p FROM unnest($1::int8[], $2::json[]) WITH ORDINALITY AS u(t, p, o) ORDER BY o
-         RETURNING 1)
-       INSERT INTO journal_head (id, tick, hash) VALUES (1, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`,
-      [ticks, payloads, head!.tick, head!.hash])
+      rows.length ? `WITH ins AS (INSERT INTO events (tick, type, payload) VALUES ${rows.join(', ')} RETURNING 1) ${moveHead}` : moveHead,
+      params)
     const storeSnap = (sql: Sql) => sql.query('INSERT INTO snapshots (tick, hash, format, data) VALUES ($1, $2, $3, $4)',
       [snap!.tick, snap!.hash, snap!.snapshot!.format, Buffer.from(snap!.snapshot!.data.buffer, snap!.snapshot!.data.byteOffset, snap!.snapshot!.data.byteLength)])
     if (!snap) { await append(this.db); return }
