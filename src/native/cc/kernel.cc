@@ -149,6 +149,9 @@ struct Scratch {
 
 bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t len, std::vector<uint8_t>& out, std::string& err) {
   if (len < 24) { err = "tick request shorter than its 24-byte header"; return false; }
+  // The pool threads wake now (overlapping the checks and cache refresh
+  // below) and spin between this request's ticks (pool.h).
+  Pool::Hold hold(*im.pool);
   uint64_t target;
   uint32_t flip, nActive, nDef, nWritten;
   memcpy(&target, p, 8);
