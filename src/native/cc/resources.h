@@ -9,6 +9,7 @@
 #endif
 
 #include "engine_gen.h"
+#include "draws.h"
 #include "hash.h"
 #include "rules.h"
 
@@ -79,19 +80,6 @@ inline RU8x64 narrowHalves(RI16x32 lo, RI16x32 hi) {
   return out;
 }
 
-// All-ones in lane l for each bit l set in `bits`.
-inline RU8x64 laneMask(uint64_t bits) {
-#ifdef __AVX512BW__
-  const __m512i v = _mm512_movm_epi8(bits);
-  RU8x64 out;
-  memcpy(&out, &v, 64);
-  return out;
-#else
-  RU8x64 out;
-  for (uint32_t l = 0; l < 64; l++) out[l] = (bits >> l & 1) ? 0xFF : 0;
-  return out;
-#endif
-}
 // Bit l set for each all-ones lane l of a mask.
 inline uint64_t laneBits(RU8x64 m) {
 #ifdef __AVX512BW__
@@ -117,10 +105,12 @@ struct ResStats {
   uint32_t planes = 0;  // bit PL8_RES / PL8_AMT / PL8_POWER: the planes with any change
 };
 
-// `stats` (only for chunks without structures, whose tick is just this phase
-// and power 0): also count the changed cells, and with `clearPower` write
-// next power 0 too (phasePower's result there), folding its changes in.
-inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats = nullptr, bool clearPower = false) {
+// The pass, compiled per case (sixth pass): Stats (a chunk without
+// structures: every cell is free, changes are counted), ClearPower (next
+// power written 0, see phaseResources) and Winter are template parameters, so
+// each variant carries no masks or counters it does not need.
+template <bool Stats, bool ClearPower, bool Winter>
+inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats) {
   const uint8_t* terrain = cur.p8(PL8_TERRAIN);
   const uint8_t* res = cur.p8(PL8_RES);
   const uint8_t* amt = cur.p8(PL8_AMT);
@@ -137,10 +127,10 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
   const uint64_t base = uint64_t(c.hdr[SH_BASE_LO]) + uint64_t(c.hdr[SH_BASE_HI]) * 4294967296ull;
   const RI16x32 zero = {}, one = zero + 1;
   bool anyFlag = false;
-  alignas(64) uint8_t fl8[CHUNK];
+  DrawList draws;
   const uint8_t* power = cur.p8(PL8_POWER);
   uint8_t* npower = nxt.p8(PL8_POWER);
-  const RU8x64 zero8 = {}, winterM8 = isWinter(c.tick) ? ~zero8 : zero8;
+  const RU8x64 zero8 = {};
   RU8x64 anyRes = zero8, anyAmt = zero8, anyPow = zero8;
   // Changed cells, per lane (at most 1 per row: fits 8 bits over 64 rows);
   // lanes at or beyond `cols` are masked out.
@@ -168,7 +158,7 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
         memcpy(namt + q, &a, cols);
         memcpy(nres + q, &r, cols);
       }
-      if (stats && clearPower) {
+      if (ClearPower) {
         const RU8x64 dPow = HEXD_M8(resLoad8(power + q) != 0) & colMask;
         anyPow |= dPow;
         cellAcc += dPow & uint8_t(1);
@@ -181,11 +171,10 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       nb[d] = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
       k -= nb[d];
     }
-    // `stats` is given only for chunks without structures: every cell is free.
-    const RU8x64 freeM = stats ? ~zero8 : HEXD_M8(resLoad8(st + q) == 0);
+    const RU8x64 freeM = Stats ? ~zero8 : HEXD_M8(resLoad8(st + q) == 0);
     const RU8x64 cap = (forest & uint8_t(RULE_CAP_FOREST)) | (grass & uint8_t(RULE_CAP_GRASS));
     // Winter: grass biomass halves (amounts below 2 stay).
-    const RU8x64 wg = winterM8 & bio & grass;
+    const RU8x64 wg = Winter ? bio & grass : zero8;
     const RU8x64 wAmt = resSel8(HEXD_M8(a >= 2), a >> 1, a);
     // Biomass without neighbours or on land without capacity dies back by one.
     const RU8x64 die = HEXD_M8(k == 0) | HEXD_M8(cap == 0);
@@ -220,32 +209,10 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
     const RU8x64 na0 = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
     const RU8x64 nr0 = resSel8(live & die & gone, zero8, r);
     const RU8x64 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
-    // bit j: cell j needs a random draw
+    // Bit j: cell j needs a random draw (drawn for the whole slot below).
     const uint64_t flagBits = laneBits(HEXD_M8(f_ != 0) & colMask);
-    RU8x64 na_ = na0, nr_ = nr0;
-    if (flagBits) {
-      anyFlag = true;
-      // The sparse pass: the random draws of the flagged cells, without
-      // data-dependent branches (a draw succeeds 1 time in 8 or 64: as a
-      // branch it was mispredicted often); the successes are bitmaps,
-      // blended into the row's vectors.
-      memcpy(fl8, &f_, 64);
-      uint64_t coalBits = 0, birthBits = 0;
-      const uint64_t id0 = base + uint64_t(i) * n;
-      for (uint64_t bits = flagBits; bits; bits &= bits - 1) {
-        const uint32_t j = uint32_t(__builtin_ctzll(bits));
-        const uint64_t id = id0 + j;
-        const bool isCoal = fl8[j] == 2;
-        const uint32_t h = rand32From(isCoal ? preCoal : preBirth, uint32_t(id), uint32_t(id >> 32));
-        coalBits |= uint64_t(isCoal & (h % uint32_t(RULE_COAL_ODDS) == 0)) << j;
-        birthBits |= uint64_t(!isCoal & (h % uint32_t(RULE_BIRTH_ODDS) == 0)) << j;
-      }
-      if (coalBits | birthBits) {
-        const RU8x64 cm = laneMask(coalBits), bm = laneMask(birthBits);
-        nr_ = resSel8(cm, zero8 + RES_COAL, resSel8(bm, zero8 + RES_BIOMASS, nr_));
-        na_ = resSel8(cm, zero8 + uint8_t(RULE_COAL_FROM_BIOMASS), resSel8(bm, zero8 + 1, na_));
-      }
-    }
+    if (flagBits) draws.collect(i, flagBits, laneBits(HEXD_M8(f_ == 2)));
+    const RU8x64 na_ = na0, nr_ = nr0;
     if (full) {
       memcpy(namt + q, &na_, 64);
       memcpy(nres + q, &nr_, 64);
@@ -253,24 +220,47 @@ inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& n
       memcpy(namt + q, &na_, cols);
       memcpy(nres + q, &nr_, cols);
     }
-    if (stats) {
-      // From the row's final values (a successful draw always changes res:
-      // biomass -> coal, none -> biomass).
+    if (Stats) {
+      // A flagged cell keeps res and amt here (a draw's success is written
+      // below): only its power can have changed.
       const RU8x64 dRes = HEXD_M8(nr_ != r) & colMask, dAmt_ = HEXD_M8(na_ != a) & colMask;
-      const RU8x64 dPow = clearPower ? HEXD_M8(resLoad8(power + q) != 0) & colMask : zero8;
+      const RU8x64 dPow = ClearPower ? HEXD_M8(resLoad8(power + q) != 0) & colMask : zero8;
       anyRes |= dRes;
       anyAmt |= dAmt_;
       anyPow |= dPow;
       cellAcc += (dRes | dAmt_ | dPow) & uint8_t(1);
-      if (clearPower) memset(npower + q, 0, full ? CHUNK : cols);
+      if (ClearPower) memset(npower + q, 0, full ? CHUNK : cols);
     }
   }
-  if (stats) {
+  // The draws' successes: biomass -> coal changes res (and amt unless it was
+  // already 40), none -> biomass changes res; a cell not counted yet (its
+  // power unchanged) counts now.
+  anyFlag = draws.n != 0;
+  draws.resolve(base, n, rows, cols, preCoal, preBirth, [&](uint32_t p, bool isCoal) {
+    const uint32_t q = (p / CHUNK + 1) * STRIDE + 1 + p % CHUNK;
+    nres[q] = isCoal ? RES_COAL : RES_BIOMASS;
+    namt[q] = isCoal ? uint8_t(RULE_COAL_FROM_BIOMASS) : 1;
+    if (Stats) {
+      cells += !(ClearPower && power[q] != 0);
+      stats->planes |= (1u << PL8_RES) | (namt[q] != amt[q] ? 1u << PL8_AMT : 0u);
+    }
+  });
+  if (Stats) {
     for (uint32_t l = 0; l < 64; l++) cells += cellAcc[l];
     stats->cells = cells;
     stats->planes |= (laneBits(anyRes) ? 1u << PL8_RES : 0u) | (laneBits(anyAmt) ? 1u << PL8_AMT : 0u) | (laneBits(anyPow) ? 1u << PL8_POWER : 0u);
   }
   return anyFlag;
+}
+
+// `stats` (only for chunks without structures, whose tick is just this phase
+// and power 0): also count the changed cells, and with `clearPower` write
+// next power 0 too (phasePower's result there), folding its changes in.
+inline bool phaseResources(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats = nullptr, bool clearPower = false) {
+  const bool w = isWinter(c.tick);
+  if (!stats) return w ? phaseResourcesT<false, false, true>(c, cur, nxt, nullptr) : phaseResourcesT<false, false, false>(c, cur, nxt, nullptr);
+  if (clearPower) return w ? phaseResourcesT<true, true, true>(c, cur, nxt, stats) : phaseResourcesT<true, true, false>(c, cur, nxt, stats);
+  return w ? phaseResourcesT<true, false, true>(c, cur, nxt, stats) : phaseResourcesT<true, false, false>(c, cur, nxt, stats);
 }
 
 }  // namespace rules
