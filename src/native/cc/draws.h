@@ -38,25 +38,28 @@ struct DrawList {
   alignas(64) uint16_t idx[CHUNK * CHUNK + 32];  // + 32: whole-vector stores past the end
   uint32_t n = 0;
 
-  // Appends row i's flagged lanes (bit j of `flags`), coal where `coal` has bit j.
-  inline void collect(uint32_t i, uint64_t flags, uint64_t coal) {
+  // Appends row i's flagged lanes (bit j of `flags`), coal where `coal` has
+  // bit j, after the first `at` entries; returns the new count (the caller
+  // keeps it in a register and sets `n` at the end: as a member it made a
+  // store-to-load chain through memory every row).
+  inline uint32_t collect(uint32_t at, uint32_t i, uint64_t flags, uint64_t coal) {
 #ifdef HEXD_DRAWS_AVX512
     const __m512i iota = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4,
                                           3, 2, 1, 0);
     for (uint32_t h = 0; h < 2; h++) {
       const __mmask32 m = __mmask32(flags >> (32 * h));
-      if (!m) continue;
       __m512i v = _mm512_add_epi16(iota, _mm512_set1_epi16(short(i * CHUNK + 32 * h)));
       v = _mm512_mask_add_epi16(v, __mmask32(coal >> (32 * h)), v, _mm512_set1_epi16(short(COAL)));  // v < COAL: + is |
-      _mm512_storeu_si512(idx + n, _mm512_maskz_compress_epi16(m, v));
-      n += uint32_t(__builtin_popcount(m));
+      _mm512_storeu_si512(idx + at, _mm512_maskz_compress_epi16(m, v));
+      at += uint32_t(__builtin_popcount(m));
     }
 #else
     for (uint64_t b = flags; b; b &= b - 1) {
       const uint32_t j = uint32_t(__builtin_ctzll(b));
-      idx[n++] = uint16_t(i * CHUNK + j) | ((coal >> j & 1) ? COAL : 0);
+      idx[at++] = uint16_t(i * CHUNK + j) | ((coal >> j & 1) ? COAL : 0);
     }
 #endif
+    return at;
   }
 
   // Draws every listed cell of the chunk whose first real cell has id `base`

@@ -46,14 +46,15 @@ inline RU8x64 resSel8(RU8x64 m, RU8x64 a, RU8x64 b) { return (m & a) | (~m & b);
 inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
 #define HEXD_M8(x) ((RU8x64)(x))  // a lanewise comparison's mask as u8 lanes
 
-// The low (h = 0) or high (h = 1) 32 lanes of x zero-extended to 16 bits (one
-// vpmovzxbw with AVX-512BW; GCC otherwise splits it into pieces).
-inline RI16x32 widenHalf(RU8x64 x, int h) {
+// Half h of x's 64 u8 lanes zero-extended to 16 bits, in unpack order (with
+// AVX-512BW: bytes 0-7, 16-23, 32-39, 48-55 for h = 0, the others for h = 1;
+// one vpunpck[lh]bw each). Lanewise arithmetic does not care about the
+// order; pack8 puts the bytes back. Other ISAs: plain halves.
+inline RI16x32 widen16(RU8x64 x, int h) {
 #ifdef __AVX512BW__
   __m512i v;
   memcpy(&v, &x, 64);
-  const __m256i half = h ? _mm512_extracti64x4_epi64(v, 1) : _mm512_castsi512_si256(v);
-  const __m512i w = _mm512_maskz_cvtepu8_epi16(~__mmask32(0), half);  // maskz: GCC 12 warns on the unmasked form
+  const __m512i w = h ? _mm512_unpackhi_epi8(v, _mm512_setzero_si512()) : _mm512_unpacklo_epi8(v, _mm512_setzero_si512());
   RI16x32 out;
   memcpy(&out, &w, 64);
   return out;
@@ -63,16 +64,19 @@ inline RI16x32 widenHalf(RU8x64 x, int h) {
   return __builtin_convertvector(y, RI16x32);
 #endif
 }
-// Two 32-lane 16-bit halves (values 0..255) back to 64 u8 lanes.
-inline RU8x64 narrowHalves(RI16x32 lo, RI16x32 hi) {
+// The inverse of widen16 on its two halves, saturating each lane to 0..255.
+inline RU8x64 pack8(RI16x32 lo, RI16x32 hi) {
   RU8x64 out;
 #ifdef __AVX512BW__
   __m512i l, h;
   memcpy(&l, &lo, 64);
   memcpy(&h, &hi, 64);
-  const __m512i w = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm512_cvtepi16_epi8(l)), _mm512_cvtepi16_epi8(h), 1);
+  const __m512i w = _mm512_packus_epi16(l, h);
   memcpy(&out, &w, 64);
 #else
+  const RI16x32 z = {}, top = z + 255;
+  lo = resSel(lo < z, z, resSel(lo > top, top, lo));
+  hi = resSel(hi < z, z, resSel(hi > top, top, hi));
   const RU8x32 a = __builtin_convertvector(lo, RU8x32), b = __builtin_convertvector(hi, RU8x32);
   memcpy(reinterpret_cast<uint8_t*>(&out), &a, 32);
   memcpy(reinterpret_cast<uint8_t*>(&out) + 32, &b, 32);
@@ -128,6 +132,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   const RI16x32 zero = {}, one = zero + 1;
   bool anyFlag = false;
   DrawList draws;
+  uint32_t nDraws = 0;
   const uint8_t* power = cur.p8(PL8_POWER);
   uint8_t* npower = nxt.p8(PL8_POWER);
   const RU8x64 zero8 = {};
@@ -193,25 +198,30 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     // 16-bit part.
     RU8x64 v8 = cap;
     if (laneBits(live & ~die & ~coal & HEXD_M8(a < cap))) {
-      RU8x64 m[6];
-      for (int d = 0; d < 6; d++) m[d] = resLoad8(amt + int(q) + DIR_OFFSETS[d]) & nb[d];
+      // v = min(cap, a + 1 + max(0, pull >> 3)): for a < cap the rule as
+      // written; for a >= cap it is cap either way (a + 1 + x > cap). The
+      // 16-bit lanes are the row's bytes in unpack order (widen16 / pack8),
+      // the pack saturates (v <= 447 fits 16 bits) and the min is taken in 8.
+      RI16x32 sum[2] = {zero, zero};
+      for (int d = 0; d < 6; d++) {
+        const RU8x64 md = resLoad8(amt + int(q) + DIR_OFFSETS[d]) & nb[d];
+        sum[0] += widen16(md, 0);
+        sum[1] += widen16(md, 1);
+      }
       RI16x32 vh[2];
       for (int h = 0; h < 2; h++) {
-        RI16x32 sum = zero;
-        for (int d = 0; d < 6; d++) sum += widenHalf(m[d], h);
-        const RI16x32 a16 = widenHalf(a, h), k16 = widenHalf(k, h), cap16 = widenHalf(cap, h);
-        const RI16x32 pull = sum - k16 * a16;
-        RI16x32 v = a16 + ((a16 < cap16) & one) + ((pull > 0) & (pull >> 3));
-        vh[h] = resSel(v > cap16, cap16, v);
+        const RI16x32 a16 = widen16(a, h), pull = sum[h] - widen16(k, h) * a16, inc = pull >> 3;
+        vh[h] = a16 + one + resSel(inc > zero, inc, zero);
       }
-      v8 = narrowHalves(vh[0], vh[1]);
+      const RU8x64 v = pack8(vh[0], vh[1]);
+      v8 = resSel8(HEXD_M8(v < cap), v, cap);
     }
     const RU8x64 na0 = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
     const RU8x64 nr0 = resSel8(live & die & gone, zero8, r);
     const RU8x64 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
     // Bit j: cell j needs a random draw (drawn for the whole slot below).
     const uint64_t flagBits = laneBits(HEXD_M8(f_ != 0) & colMask);
-    if (flagBits) draws.collect(i, flagBits, laneBits(HEXD_M8(f_ == 2)));
+    nDraws = draws.collect(nDraws, i, flagBits, laneBits(HEXD_M8(f_ == 2)));
     const RU8x64 na_ = na0, nr_ = nr0;
     if (full) {
       memcpy(namt + q, &na_, 64);
@@ -235,7 +245,8 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   // The draws' successes: biomass -> coal changes res (and amt unless it was
   // already 40), none -> biomass changes res; a cell not counted yet (its
   // power unchanged) counts now.
-  anyFlag = draws.n != 0;
+  draws.n = nDraws;
+  anyFlag = nDraws != 0;
   draws.resolve(base, n, rows, cols, preCoal, preBirth, [&](uint32_t p, bool isCoal) {
     const uint32_t q = (p / CHUNK + 1) * STRIDE + 1 + p % CHUNK;
     nres[q] = isCoal ? RES_COAL : RES_BIOMASS;
