@@ -73,6 +73,9 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   const bool structures = structs != 0;
   const bool pz = !structures && powerZero && (eq >> PL8_POWER & 1);
   powerZero = !structures;
+  // Terrain is never written by a tick: known equal in both copies, it is
+  // read from copy 0 whichever copy is current.
+  if (cur != 0 && (eq >> PL8_TERRAIN & 1)) ctx.terrain = copyOf(state, s, 0).p8(PL8_TERRAIN);
   planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
   bool potential;
   uint32_t diffMask = 0, cells;

@@ -15,6 +15,7 @@
 // that much CPU; between requests nothing spins.
 #pragma once
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -38,8 +40,8 @@ class Pool {
   // for the caller, waiting for the last tasks of a loop.
   static constexpr uint64_t kSpinNs = 2000000;
 
-  explicit Pool(unsigned n) : n_(n ? n : 1) {
-    for (unsigned t = 1; t < n_; t++) threads_.emplace_back([this] { run(); });
+  explicit Pool(unsigned n) : n_(n ? n : 1), share_(new Share[n_]) {
+    for (unsigned t = 1; t < n_; t++) threads_.emplace_back([this, t] { run(t); });
   }
   ~Pool() {
     quit_.store(1, std::memory_order_seq_cst);
@@ -72,12 +74,20 @@ class Pool {
       return;
     }
     job_ = &fn;
-    count_ = count;
-    next_.store(0, std::memory_order_relaxed);
+    // Thread t starts on its own share [t*count/n, (t+1)*count/n), so with
+    // the same active list every tick of a request a slot is mostly ticked
+    // by the same thread, whose core's L2 still holds its planes (two
+    // threads' shares of n=256, ~1.6 MB each, fit a 2 MB L2; the whole 3.2
+    // MB does not). A thread done with its share takes what is left of the
+    // others' (load balance: sleeping slots cost nothing).
+    for (unsigned t = 0; t < n_; t++) {
+      share_[t].next.store(uint32_t(uint64_t(count) * t / n_), std::memory_order_relaxed);
+      share_[t].end = uint32_t(uint64_t(count) * (t + 1) / n_);
+    }
     busy_.store(uint32_t(threads_.size()), std::memory_order_relaxed);
     jobSeq_.store(jobSeq_.load(std::memory_order_relaxed) + 1, std::memory_order_release);  // publishes the job
     bump();
-    work();
+    work(0);
     // The stragglers: spin, then sleep on busy_ (the last one wakes us).
     if (!spinUntil([this] { return busy_.load(std::memory_order_acquire) == 0; })) {
       doneWaiter_.store(1, std::memory_order_seq_cst);
@@ -103,6 +113,9 @@ class Pool {
     for (uint32_t i = 1;; i++) {
       if (done()) return true;
       __builtin_ia32_pause();
+      // Every ~10 µs, let another runnable thread of this core go first: on
+      // a busy machine the peer we wait for may be queued behind us.
+      if ((i & 1023) == 0) sched_yield();
       if ((i & 63) == 0) {
         const uint64_t t = nowNs();
         if (end == 0) end = t + kSpinNs;
@@ -117,18 +130,21 @@ class Pool {
     gen_.fetch_add(1, std::memory_order_seq_cst);
     if (sleepers_.load(std::memory_order_seq_cst)) futex(&gen_, FUTEX_WAKE_PRIVATE, INT_MAX);
   }
-  void work() {
-    for (;;) {
-      uint32_t k = next_.fetch_add(1, std::memory_order_relaxed);
-      if (k >= count_) return;
-      (*job_)(k);
+  void work(unsigned self) {
+    for (unsigned o = 0; o < n_; o++) {
+      Share& sh = share_[(self + o) % n_];
+      for (;;) {
+        const uint32_t k = sh.next.fetch_add(1, std::memory_order_relaxed);
+        if (k >= sh.end) break;
+        (*job_)(k);
+      }
     }
   }
   // Each pool thread takes part in every job exactly once (busy_ counts it
   // down): a job is new to it when jobSeq_ differs from the last one it did.
   // The caller cannot publish the next job before this thread has counted
   // the current one down, so the job's fields are stable while it works.
-  void run() {
+  void run(unsigned self) {
     uint32_t seen = gen_.load(std::memory_order_acquire);
     uint32_t mine = 0;
     for (;;) {
@@ -136,7 +152,7 @@ class Pool {
       if (quit_.load(std::memory_order_acquire)) return;
       if (s != mine) {
         mine = s;
-        work();
+        work(self);
         if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1 && doneWaiter_.load(std::memory_order_seq_cst))
           futex(&busy_, FUTEX_WAKE_PRIVATE, 1);
         continue;
@@ -159,10 +175,13 @@ class Pool {
   std::vector<std::thread> threads_;
   // Written by the caller before bump() (release), read after the acquire.
   const std::function<void(uint32_t)>* job_ = nullptr;
-  uint32_t count_ = 0;
+  struct alignas(64) Share {
+    std::atomic<uint32_t> next{0};
+    uint32_t end = 0;
+  };
+  std::unique_ptr<Share[]> share_;  // per thread (0: the caller)
   alignas(64) std::atomic<uint32_t> gen_{0};
   std::atomic<uint32_t> sleepers_{0}, held_{0}, quit_{0}, jobSeq_{0};
-  alignas(64) std::atomic<uint32_t> next_{0};
   alignas(64) std::atomic<uint32_t> busy_{0};
   std::atomic<uint32_t> doneWaiter_{0};
 };

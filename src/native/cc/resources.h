@@ -115,7 +115,7 @@ struct ResStats {
 // each variant carries no masks or counters it does not need.
 template <bool Stats, bool ClearPower, bool Winter>
 inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats) {
-  const uint8_t* terrain = cur.p8(PL8_TERRAIN);
+  const uint8_t* terrain = c.terrain ? c.terrain : cur.p8(PL8_TERRAIN);
   const uint8_t* res = cur.p8(PL8_RES);
   const uint8_t* amt = cur.p8(PL8_AMT);
   const uint8_t* st = cur.p8(PL8_STRUCT);
