@@ -68,11 +68,14 @@ class Pool {
     Pool& p_;
   };
 
-  void parallelFor(uint32_t count, const std::function<void(uint32_t)>& fn) {
+  // `reverse`: each thread walks its share from the end (see kernel.cc: the
+  // ticks of a request alternate the direction).
+  void parallelFor(uint32_t count, const std::function<void(uint32_t)>& fn, bool reverse = false) {
     if (n_ == 1 || count < 2) {
-      for (uint32_t k = 0; k < count; k++) fn(k);
+      for (uint32_t k = 0; k < count; k++) fn(reverse ? count - 1 - k : k);
       return;
     }
+    reverse_ = reverse;
     job_ = &fn;
     // Thread t starts on its own share [t*count/n, (t+1)*count/n), so with
     // the same active list every tick of a request a slot is mostly ticked
@@ -81,7 +84,8 @@ class Pool {
     // MB does not). A thread done with its share takes what is left of the
     // others' (load balance: sleeping slots cost nothing).
     for (unsigned t = 0; t < n_; t++) {
-      share_[t].next.store(uint32_t(uint64_t(count) * t / n_), std::memory_order_relaxed);
+      share_[t].begin = uint32_t(uint64_t(count) * t / n_);
+      share_[t].next.store(share_[t].begin, std::memory_order_relaxed);
       share_[t].end = uint32_t(uint64_t(count) * (t + 1) / n_);
     }
     busy_.store(uint32_t(threads_.size()), std::memory_order_relaxed);
@@ -136,7 +140,7 @@ class Pool {
       for (;;) {
         const uint32_t k = sh.next.fetch_add(1, std::memory_order_relaxed);
         if (k >= sh.end) break;
-        (*job_)(k);
+        (*job_)(reverse_ ? sh.begin + sh.end - 1 - k : k);
       }
     }
   }
@@ -177,9 +181,10 @@ class Pool {
   const std::function<void(uint32_t)>* job_ = nullptr;
   struct alignas(64) Share {
     std::atomic<uint32_t> next{0};
-    uint32_t end = 0;
+    uint32_t begin = 0, end = 0;
   };
   std::unique_ptr<Share[]> share_;  // per thread (0: the caller)
+  bool reverse_ = false;
   alignas(64) std::atomic<uint32_t> gen_{0};
   std::atomic<uint32_t> sleepers_{0}, held_{0}, quit_{0}, jobSeq_{0};
   alignas(64) std::atomic<uint32_t> busy_{0};
