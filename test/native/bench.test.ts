@@ -22,7 +22,7 @@ if (nativeOrSkip(t)) {
   })
 
   t.test('bench kernel settled: both kernels on a world after K TS ticks, one hash', async (t) => {
-    const r = await runSettled({ size: 16, ticks: 4, seed: 3, settleTicks: 12 })
+    const r = await runSettled({ size: 16, ticks: 4, seed: 3, settleTicks: 12, reps: 3 })
     t.equal(r.hashes_match, true, 'the native runs end on the TS run\'s hash')
     t.equal(r.settle_ticks, 12)
     t.ok(r.ts_kernel_cups_per_cpu_s > 0 && r.native_cups_per_cpu_s > 0 && r.native_cups > 0)
