@@ -58,7 +58,7 @@ namespace {
 // last wrote the slot) ticked it without structures; out, this tick did.
 // `structs`: whether the slot has structures, -1 until looked at.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq, uint8_t& powerZero, int8_t& structs) {
+              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk) {
   uint8_t* base = slotBase(state, s);
   uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
@@ -96,6 +96,7 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
     diffMask = st.planes;
   }
   eq = planes::ALL & ~diffMask;
+  if (diffMask & planes::HASH_REST) hashRestOk = 0;
   const bool changed = cells != 0;
   if (changed) {
     hdr[SH_CHANGED] = cells;
@@ -104,7 +105,7 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
       *hashPending = 1;
     } else {
       uint32_t lo, hi;
-      rules::chunkHash(x, hdr, lo, hi);
+      rules::chunkHashKept(x, hdr, lo, hi, hashRest, hashRestOk);
       hdr[SH_HASH_LO] = lo;
       hdr[SH_HASH_HI] = hi;
     }
@@ -134,6 +135,8 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.powerZero.assign(capacity, 0);
     im.structs.assign(capacity, -1);
     im.edges.reset(capacity);
+    im.hashRest.resize(48ull * capacity);
+    im.hashRestOk.assign(capacity, 0);
     im.knownCap = capacity;
     return;
   }
@@ -143,6 +146,7 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.edges.ok[2ull * w] = im.edges.ok[2ull * w + 1] = 0;
     im.powerZero[w] = 0;
     im.structs[w] = -1;
+    im.hashRestOk[w] = 0;
   }
 }
 
@@ -272,7 +276,8 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       // last tick: a slot that changes then is hashed right away, while its
       // new copy is still in cache (the deferred pass would read it cold).
       const bool last = !flip || committed + 1 == target;
-      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s]);
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s],
+                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s]);
       if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
@@ -313,7 +318,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       if (!hashPending[s]) return;
       uint32_t* hdr = reinterpret_cast<uint32_t*>(slotBase(state, s));
       uint32_t lo, hi;
-      rules::chunkHash(copyOf(state, s, cur), hdr, lo, hi);
+      rules::chunkHashKept(copyOf(state, s, cur), hdr, lo, hi, im.hashRest.data() + 48ull * s, im.hashRestOk[s]);
       hdr[SH_HASH_LO] = lo;
       hdr[SH_HASH_HI] = hi;
       hashPending[s] = 0;
