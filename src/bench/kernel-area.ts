@@ -12,8 +12,9 @@ export function kernelArea(bench: Command): void {
     .option('--seed <n>', 'world seed', intOption('seed', 0, Number.MAX_SAFE_INTEGER), 1)
     .option('--larger-size <n>', 'also measure this larger world (0 = skip)', intOption('larger-size', 0, 2048), 512)
     .option('--long-ticks <n>', 'also time one native request of this many ticks, one thread, on the first size (0 = skip)', intOption('long-ticks', 0, 100000), 200)
+    .option('--settle-ticks <n>', 'also measure both kernels on the first size after this many TS ticks (a settled world, under "settled"; 0 = skip)', intOption('settle-ticks', 0, 100000), 200)
     .option('--json', 'print one JSON document')
-    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; longTicks: number; json?: boolean }) => {
+    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; longTicks: number; settleTicks: number; json?: boolean }) => {
       const { runKernelBench } = await import('./kernel.ts')
       const { runNativeKernel } = await import('./kernel-native.ts')
       // The TS reference, then the native kernel on the same world and ticks
@@ -23,7 +24,11 @@ export function kernelArea(bench: Command): void {
         return { ...r, ...await runNativeKernel({ ...o, size, longTicks }, r) }
       }
       const r = await one(o.size, o.longTicks)
-      const out = o.largerSize > 0 ? { ...r, larger: await one(o.largerSize, 0) } : r
+      const withLarger = o.largerSize > 0 ? { ...r, larger: await one(o.largerSize, 0) } : r
+      // The settled world: an extra block, the fields above are unchanged (src/bench/kernel-settled.ts).
+      const { loadNative } = await import('../native/addon.ts')
+      const { runSettled } = await import('./kernel-settled.ts')
+      const out = o.settleTicks > 0 && loadNative().ok ? { ...withLarger, settled: await runSettled({ size: o.size, ticks: o.ticks, seed: o.seed, settleTicks: o.settleTicks }) } : withLarger
       printReport(out, o.json)
     })
 }

@@ -5,6 +5,7 @@ import t from 'tap'
 import { runKernelBench } from '../../src/bench/kernel.ts'
 import { runNativeKernel } from '../../src/bench/kernel-native.ts'
 import { runSimOverhead } from '../../src/bench/ipc-sim.ts'
+import { runSettled } from '../../src/bench/kernel-settled.ts'
 import { nativeOrSkip } from './helpers.ts'
 
 if (nativeOrSkip(t)) {
@@ -17,6 +18,15 @@ if (nativeOrSkip(t)) {
     t.ok(r.native_computed_cups_per_cpu_s <= r.native_cups_per_cpu_s, 'computed <= active per CPU-second')
     t.equal(r.long_ticks, 30)
     t.ok(r.native_long_cups_per_cpu_s > 0 && r.native_long_computed_cups_per_cpu_s <= r.native_long_cups_per_cpu_s)
+    t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
+  })
+
+  t.test('bench kernel settled: both kernels on a world after K TS ticks, one hash', async (t) => {
+    const r = await runSettled({ size: 16, ticks: 4, seed: 3, settleTicks: 12, reps: 3 })
+    t.equal(r.hashes_match, true, 'the native runs end on the TS run\'s hash')
+    t.equal(r.settle_ticks, 12)
+    t.ok(r.ts_kernel_cups_per_cpu_s > 0 && r.native_cups_per_cpu_s > 0 && r.native_cups > 0)
+    t.ok(r.native_computed_fraction > 0 && r.native_computed_fraction <= 1, `computed fraction ${r.native_computed_fraction} in (0, 1]`)
     t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
   })
 

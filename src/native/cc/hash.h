@@ -112,7 +112,14 @@ inline V16u vstep32(V16u h, V16u k) {
   h = (h << 13) | (h >> 19);
   return h * 5u + 0xe6546b64u;
 }
-inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32_t& hi) {
+// Lanes 16..63 (words 1-3: dir, item, count, progress, recipe, inA, inB,
+// power, owner, stock) do not read terrain, res, amt or struct: the kernel
+// keeps their final states per slot (`rest`, 48 words) while none of those
+// planes changes, and then hashes word 0 only (4 planes of 14; sixth pass).
+// All = true: every lane, storing lanes 16..63 into `rest` when given; false:
+// word 0's lanes, the others taken from `rest`.
+template <bool All>
+inline void chunkHashT(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32_t& hi, uint32_t* rest) {
   alignas(64) uint32_t s[HASH_LANES];
   for (uint32_t l = 0; l < HASH_LANES; l++) s[l] = 0x243f6a88u + l * 0x9e3779b9u;
   const uint32_t rows = hdr[SH_ROWS], cols = hdr[SH_COLS];
@@ -128,6 +135,7 @@ inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32
     for (uint32_t j = 0; j < full; j += 16) {
       const uint32_t q = row + j;
       s0 = vstep32(s0, load8(terrain + q) | (load8(res + q) << 8) | (load8(amt + q) << 16) | (load8(st + q) << 24));
+      if (!All) continue;
       s1 = vstep32(s1, load8(dir + q) | (load8(item + q) << 8) | (load8(count + q) << 16) | (load8(progress + q) << 24));
       s2 = vstep32(s2, load8(recipe + q) | (load8(inA + q) << 8) | (load8(inB + q) << 16) | (load8(power + q) << 24));
       s3 = vstep32(s3, load16(owner + q) | (load16(stock + q) << 16));
@@ -137,6 +145,7 @@ inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32
       for (uint32_t j = full; j < cols; j++) {
         const uint32_t q = row + j, l = j & 15;
         s[l] = step32(s[l], uint32_t(terrain[q]) | (uint32_t(res[q]) << 8) | (uint32_t(amt[q]) << 16) | (uint32_t(st[q]) << 24));
+        if (!All) continue;
         s[16 + l] = step32(s[16 + l], uint32_t(dir[q]) | (uint32_t(item[q]) << 8) | (uint32_t(count[q]) << 16) | (uint32_t(progress[q]) << 24));
         s[32 + l] = step32(s[32 + l], uint32_t(recipe[q]) | (uint32_t(inA[q]) << 8) | (uint32_t(inB[q]) << 16) | (uint32_t(power[q]) << 24));
         s[48 + l] = step32(s[48 + l], uint32_t(owner[q]) | (uint32_t(stock[q]) << 16));
@@ -145,6 +154,8 @@ inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32
     }
   }
   memcpy(s, &s0, 64); memcpy(s + 16, &s1, 64); memcpy(s + 32, &s2, 64); memcpy(s + 48, &s3, 64);
+  if (All && rest) memcpy(rest, s + 16, 48 * 4);
+  if (!All) memcpy(s + 16, rest, 48 * 4);
   Hash64 h;
   h.word(hdr[SH_CHUNK_LO]);
   h.word(hdr[SH_CHUNK_HI]);
@@ -152,6 +163,17 @@ inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32
   h.word(cols);
   for (uint32_t l = 0; l < HASH_LANES; l++) h.word(s[l]);
   h.digest(lo, hi);
+}
+inline void chunkHash(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32_t& hi) { chunkHashT<true>(p, hdr, lo, hi, nullptr); }
+// With the slot's kept lanes: `restOk` says `rest` holds lanes 16..63 of the
+// slot's current planes; else they are computed (and kept).
+inline void chunkHashKept(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint32_t& hi, uint32_t* rest, uint8_t& restOk) {
+  if (restOk) {
+    chunkHashT<false>(p, hdr, lo, hi, rest);
+  } else {
+    chunkHashT<true>(p, hdr, lo, hi, rest);
+    restOk = 1;
+  }
 }
 
 }  // namespace rules

@@ -58,7 +58,7 @@ namespace {
 // last wrote the slot) ticked it without structures; out, this tick did.
 // `structs`: whether the slot has structures, -1 until looked at.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq, uint8_t& powerZero, int8_t& structs) {
+              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk) {
   uint8_t* base = slotBase(state, s);
   uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
@@ -73,6 +73,9 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   const bool structures = structs != 0;
   const bool pz = !structures && powerZero && (eq >> PL8_POWER & 1);
   powerZero = !structures;
+  // Terrain is never written by a tick: known equal in both copies, it is
+  // read from copy 0 whichever copy is current.
+  if (cur != 0 && (eq >> PL8_TERRAIN & 1)) ctx.terrain = copyOf(state, s, 0).p8(PL8_TERRAIN);
   planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
   bool potential;
   uint32_t diffMask = 0, cells;
@@ -93,6 +96,7 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
     diffMask = st.planes;
   }
   eq = planes::ALL & ~diffMask;
+  if (diffMask & planes::HASH_REST) hashRestOk = 0;
   const bool changed = cells != 0;
   if (changed) {
     hdr[SH_CHANGED] = cells;
@@ -101,7 +105,7 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
       *hashPending = 1;
     } else {
       uint32_t lo, hi;
-      rules::chunkHash(x, hdr, lo, hi);
+      rules::chunkHashKept(x, hdr, lo, hi, hashRest, hashRestOk);
       hdr[SH_HASH_LO] = lo;
       hdr[SH_HASH_HI] = hi;
     }
@@ -131,6 +135,8 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.powerZero.assign(capacity, 0);
     im.structs.assign(capacity, -1);
     im.edges.reset(capacity);
+    im.hashRest.resize(48ull * capacity);
+    im.hashRestOk.assign(capacity, 0);
     im.knownCap = capacity;
     return;
   }
@@ -140,6 +146,7 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.edges.ok[2ull * w] = im.edges.ok[2ull * w + 1] = 0;
     im.powerZero[w] = 0;
     im.structs[w] = -1;
+    im.hashRestOk[w] = 0;
   }
 }
 
@@ -149,6 +156,9 @@ struct Scratch {
 
 bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t len, std::vector<uint8_t>& out, std::string& err) {
   if (len < 24) { err = "tick request shorter than its 24-byte header"; return false; }
+  // The pool threads wake now (overlapping the checks and cache refresh
+  // below) and spin between this request's ticks (pool.h).
+  Pool::Hold hold(*im.pool);
   uint64_t target;
   uint32_t flip, nActive, nDef, nWritten;
   memcpy(&target, p, 8);
@@ -266,7 +276,8 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       // last tick: a slot that changes then is hashed right away, while its
       // new copy is still in cache (the deferred pass would read it cold).
       const bool last = !flip || committed + 1 == target;
-      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s]);
+      const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s],
+                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s]);
       if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
@@ -277,7 +288,12 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
         // request commits the tick itself.
         if (flip) reinterpret_cast<uint32_t*>(base)[SH_FLAGS] |= SLOT_FLAG_MODIFIED;
       }
-    });
+    // Alternate ticks walk the slots backwards: the slots ticked last are
+    // the ones still in cache when the next tick starts (a tick's working
+    // set, ~3 MB at n=256, is larger than one core's L2; walking it in the
+    // same order every time would find none of it there). Order does not
+    // change results: each task writes only its own slot.
+    }, (tick & 1) != 0);
     for (uint32_t k = 0; k < nActive; k++) im.log.record(active[k], im.tickChanged[k], T);
     cells += cellsA.load();
     ticks++;
@@ -302,7 +318,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       if (!hashPending[s]) return;
       uint32_t* hdr = reinterpret_cast<uint32_t*>(slotBase(state, s));
       uint32_t lo, hi;
-      rules::chunkHash(copyOf(state, s, cur), hdr, lo, hi);
+      rules::chunkHashKept(copyOf(state, s, cur), hdr, lo, hi, im.hashRest.data() + 48ull * s, im.hashRestOk[s]);
       hdr[SH_HASH_LO] = lo;
       hdr[SH_HASH_HI] = hi;
       hashPending[s] = 0;

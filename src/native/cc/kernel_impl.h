@@ -60,6 +60,11 @@ struct Impl {
   // Per slot and copy, RES/AMT border columns written by its last tick
   // (halo.h); kept and forgotten like haloAt.
   EdgeCache edges;
+  // Per slot, the chunk hash's lanes 16..63 (48 words, hash.h chunkHashKept)
+  // and whether they hold for its planes now: cleared by a tick that changes
+  // a plane they read (planes::HASH_REST) and forgotten like structs.
+  std::vector<uint32_t> hashRest;
+  std::vector<uint8_t> hashRestOk;
 };
 
 inline uint8_t* slotBase(uint8_t* state, uint32_t s) { return state + WORLD_HEADER_BYTES + uint64_t(s) * SLOT_BYTES; }

@@ -28,6 +28,8 @@ using rules::Planes;
 constexpr uint32_t ALL = (1u << (P8_COUNT + P16_COUNT)) - 1;
 // Planes every real cell of which the phases write in a tick.
 constexpr uint32_t WRITTEN = (1u << PL8_RES) | (1u << PL8_AMT) | (1u << PL8_POWER);
+// Planes in the chunk hash's words 1-3 (hash.h chunkHashT): its lanes 16..63.
+constexpr uint32_t HASH_REST = ALL & ~((1u << PL8_TERRAIN) | (1u << PL8_RES) | (1u << PL8_AMT) | (1u << PL8_STRUCT));
 // Planes the structures phase may change (with RES/AMT).
 constexpr uint32_t STRUCTURAL = (1u << PL8_COUNT) | (1u << PL8_ITEM) | (1u << PL8_PROGRESS) | (1u << PL8_INA) | (1u << PL8_INB) |
                                 (1u << (P8_COUNT + PL16_STOCK));

@@ -19,6 +19,10 @@ struct PhaseCtx {
   uint32_t seedLo, seedHi, tick;
   uint32_t* hdr;
   const uint8_t* dm;  // AREA*6 direction map
+  // Where phaseResources reads terrain (null: the current copy). The kernel
+  // points it at copy 0 when the slot's terrain is known equal in both
+  // copies, so the same 4 KB serve every tick (less cache traffic).
+  const uint8_t* terrain = nullptr;
 };
 
 // Winter ticks (rules.ts isWinter): grass biomass dies back; sleeping chunks are ticked too.
