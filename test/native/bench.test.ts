@@ -27,7 +27,8 @@ if (nativeOrSkip(t)) {
     t.equal(r.settle_ticks, 12)
     t.ok(r.ts_kernel_cups_per_cpu_s > 0 && r.native_cups_per_cpu_s > 0 && r.native_cups > 0)
     t.ok(r.native_computed_fraction > 0 && r.native_computed_fraction <= 1, `computed fraction ${r.native_computed_fraction} in (0, 1]`)
-    t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
+    // Both figures are rounded from the same unrounded rate: equal up to that rounding.
+    t.ok(Math.abs(r.native_cups_per_core - r.native_cups / r.threads) <= 1, `per core ${r.native_cups_per_core} = ${r.native_cups} / ${r.threads}`)
   })
 
   t.test('bench ipc sim_overhead: paired runs of both modes, one hash', async (t) => {
