@@ -8,7 +8,8 @@
  *   - when an unsent diff holds more than `coalesceLimit` cells it is replaced by
  *     a snapshot of the watched chunks, keeping its seq.
  * Acknowledged messages (`ack(n)`) are dropped; sent ones are kept up to
- * `retain` so a reconnecting client can replay them.
+ * `retain` (and `retainBytes`) so a reconnecting client can replay them, as bytes
+ * off the JS heap (sent-log.ts says why); only unsent messages are objects.
  *
  * @example
  * const ob = new Outbox({ snapshot: (ids) => game.snapshot(ids), watched: () => [0, 1] })
@@ -16,6 +17,7 @@
  * ob.read(0, 100, true).messages[0].json // '{"seq":1,"tick":9,"ok":true}'
  */
 import type { CellView, ChunkView, WorldSnapshot } from './types.ts'
+import { SentLog } from './sent-log.ts'
 
 /** A chunk's cells serialized once and shared by every outbox that watches it. */
 export interface SharedChunk { id: number; cells: CellView[]; json: string }
@@ -49,20 +51,11 @@ interface Msg {
   event: string
   /**
    * A plain message's payload JSON as given, without its seq (spliced in when sent). It is often
-   * one string shared by every session (a presence diff), and the sent text is rebuilt on replay
-   * rather than kept: a per-session copy of every message was most of the heap with many sessions.
+   * one string shared by every session (a presence diff).
    */
   payload: string | null
-  /**
-   * A world message's content. Once sent it never changes, and its JSON is rebuilt from it on
-   * replay rather than kept: the body only points at chunks shared by every session, whereas a
-   * per-session copy of each sent diff (up to `retainBytes` per session) was most of the heap and
-   * of the GC time with a thousand sessions.
-   */
+  /** A world message's content: it points at chunks shared by every session until it is sent. */
   body: WorldBody | null
-  /** Payload bytes (counted against `retainBytes` once sent). */
-  bytes: number
-  sent: boolean
 }
 
 /** One message as transports deliver it. */
@@ -84,14 +77,13 @@ export interface OutboxOptions {
 }
 
 export class Outbox {
+  /** Messages not sent yet, oldest first (every one newer than every message in `sent`). */
   private msgs: Msg[] = []
+  /** Sent messages kept for replay. */
+  private readonly sent = new SentLog()
   private headSeq = 0
   /** Highest seq that has been dropped (acked or past retention); replay needs > this. */
   private droppedUpTo = 0
-  /** Highest seq sent on any transport; everything at or below it is sent (reads go in order). */
-  private sentUpTo = 0
-  /** JSON bytes of the sent messages still held. */
-  private sentBytes = 0
   private listeners = new Set<() => void>()
   private readonly opts: Required<OutboxOptions>
 
@@ -103,9 +95,9 @@ export class Outbox {
   /** The last seq assigned (0 when empty). */
   get head(): number { return this.headSeq }
   /** Messages held (sent-unacked + unsent): the session's lag in messages. */
-  get pending(): number { return this.msgs.length }
+  get pending(): number { return this.sent.size + this.msgs.length }
   /** Messages not yet sent on any transport. */
-  get unsent(): number { let n = 0; for (let i = this.msgs.length - 1; i >= 0 && !this.msgs[i].sent; i--) n++; return n }
+  get unsent(): number { return this.msgs.length }
 
   /** Calls `fn` after every append or change at the tail. Returns the unsubscribe function. */
   onAppend(fn: () => void): () => void {
@@ -124,7 +116,7 @@ export class Outbox {
    */
   pushJson(topic: string, event: string, payloadJson: string): number {
     const seq = ++this.headSeq
-    this.msgs.push({ seq, topic, event, payload: payloadJson, body: null, bytes: 0, sent: false })
+    this.msgs.push({ seq, topic, event, payload: payloadJson, body: null })
     this.notify()
     return seq
   }
@@ -133,13 +125,13 @@ export class Outbox {
   pushDiff(tick: number, fromTick: number, chunks: SharedChunk[]): void {
     if (chunks.length === 0) return
     const tail = this.msgs[this.msgs.length - 1]
-    if (tail && !tail.sent && tail.body) {
+    if (tail && tail.body) {
       mergeInto(tail.body, chunks)
       tail.body.tick = tick
       if (tail.body.kind === 'diff' && tail.body.cells > this.opts.coalesceLimit) this.replaceWithSnapshot(tail)
     } else {
       const cells = chunks.reduce((n, c) => n + c.cells.length, 0)
-      this.msgs.push({ seq: ++this.headSeq, topic: this.opts.worldTopic, event: 'diff', payload: null, bytes: 0, sent: false,
+      this.msgs.push({ seq: ++this.headSeq, topic: this.opts.worldTopic, event: 'diff', payload: null,
         body: { kind: 'diff', tick, fromTick, shared: chunks, merged: null, cells } })
     }
     this.notify()
@@ -148,7 +140,7 @@ export class Outbox {
   /** Appends a snapshot of `snap` (all of its chunks). */
   pushSnapshot(snap: WorldSnapshot): number {
     const seq = ++this.headSeq
-    this.msgs.push({ seq, topic: this.opts.worldTopic, event: 'snapshot', payload: null, bytes: 0, sent: false,
+    this.msgs.push({ seq, topic: this.opts.worldTopic, event: 'snapshot', payload: null,
       body: { kind: 'snapshot', tick: snap.tick, fromTick: snap.tick, hash: snap.hash, shared: snap.chunks.map(shareChunk), merged: null, cells: 0 } })
     this.notify()
     return seq
@@ -156,8 +148,9 @@ export class Outbox {
 
   /** Drops messages with seq <= n. */
   ack(n: number): void {
+    while (this.sent.size && this.sent.oldest! <= n) this.droppedUpTo = Math.max(this.droppedUpTo, this.sent.dropOldest())
     let k = 0
-    while (k < this.msgs.length && this.msgs[k].seq <= n) { if (this.msgs[k].sent) this.sentBytes -= this.msgs[k].bytes; k++ }
+    while (k < this.msgs.length && this.msgs[k].seq <= n) k++
     if (k > 0) {
       this.droppedUpTo = Math.max(this.droppedUpTo, this.msgs[k - 1].seq)
       this.msgs.splice(0, k)
@@ -176,46 +169,32 @@ export class Outbox {
       resync = true
       this.pushSnapshot(this.opts.snapshot(this.opts.watched()))
     }
-    const out: OutMessage[] = []
-    // Held messages have contiguous seqs (only the front is ever dropped), so index directly:
-    // a live WebSocket reads at tick rate and must not rescan what it retains.
-    const first = this.msgs.length ? this.msgs[0].seq : this.headSeq + 1
-    for (let i = Math.max(0, after + 1 - first); i < this.msgs.length && out.length < limit; i++) {
-      const m = this.msgs[i]
-      out.push({ seq: m.seq, topic: m.topic, event: m.event, json: this.freeze(m) })
-      if (m.seq > this.sentUpTo) this.sentUpTo = m.seq
+    // A replay first (a live reader has already seen every sent message: it reads none of them),
+    const out: OutMessage[] = this.sent.read(after, limit)
+    // then the unsent ones, each frozen into the sent log as it goes out. Reads go in order, so
+    // the sent messages stay a prefix of the outbox; an unsent one at or below `after` (a reader
+    // that claims more than it was sent) is frozen too, without being returned.
+    let k = 0
+    for (; k < this.msgs.length && out.length < limit; k++) {
+      const m = this.msgs[k]
+      const json = m.body ? bodyJson(m.seq, m.body) : withSeq(m.seq, m.payload!)
+      this.sent.append(m.seq, m.topic, m.event, json)
+      if (m.seq > after) out.push({ seq: m.seq, topic: m.topic, event: m.event, json })
     }
+    if (k > 0) this.msgs.splice(0, k)
     this.trimSent()
     return { messages: out, resync }
   }
 
-  /** The message's JSON, marking it sent (from then on it never changes). */
-  private freeze(m: Msg): string {
-    const json = m.body ? bodyJson(m.seq, m.body) : withSeq(m.seq, m.payload!)
-    if (!m.sent) { m.bytes = json.length; this.sentBytes += m.bytes; m.sent = true }
-    return json
-  }
-
   /**
-   * Keeps at most `retain` sent messages and `retainBytes` of their JSON (oldest dropped first;
-   * sent messages are a prefix). Past either limit it drops down to 7/8 of it, so a live reader
-   * does not shift the array on every message.
+   * Keeps at most `retain` sent messages and `retainBytes` of their JSON (oldest dropped first).
+   * Past either limit it drops down to 7/8 of it, so a live reader does not trim on every message.
    */
   private trimSent(): void {
-    if (this.msgs.length === 0) return
-    let sent = this.sentUpTo - this.msgs[0].seq + 1
-    if (sent <= this.opts.retain && this.sentBytes <= this.opts.retainBytes) return
+    if (this.sent.size <= this.opts.retain && this.sent.bytes <= this.opts.retainBytes) return
     const maxN = this.opts.retain - (this.opts.retain >> 3)
     const maxB = this.opts.retainBytes - (this.opts.retainBytes >> 3)
-    let drop = 0
-    while (drop < this.msgs.length && this.msgs[drop].sent && (sent > maxN || this.sentBytes > maxB)) {
-      this.sentBytes -= this.msgs[drop].bytes
-      sent--
-      drop++
-    }
-    if (drop === 0) return
-    this.droppedUpTo = this.msgs[drop - 1].seq
-    this.msgs.splice(0, drop)
+    while (this.sent.size && (this.sent.size > maxN || this.sent.bytes > maxB)) this.droppedUpTo = this.sent.dropOldest()
   }
 
   private replaceWithSnapshot(m: Msg): void {
