@@ -30,15 +30,14 @@ function threadCpuNs(): number {
 
 /** One tick's marks, made by `TickTrace.begin`. */
 export class TickMark {
-  private stepAt = NaN
-  private firstAt = NaN
+  /** When the step was done / the first frames were written (NaN until then). */
+  stepAt = NaN
+  firstAt = NaN
   constructor(readonly t0: number, readonly cpu0: number, readonly gc0: number, readonly late: number) {}
   /** The world step is done. */
   step(): void { this.stepAt = performance.now() }
   /** The first submitter's frames are written (only the first call counts). */
   first(): void { if (Number.isNaN(this.firstAt)) this.firstAt = performance.now() }
-  /** @internal */
-  marks(): { step: number; first: number } { return { step: this.stepAt, first: this.firstAt } }
 }
 
 const r2 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null)
@@ -66,11 +65,10 @@ export class TickTrace {
   /** Call once the tick's answers and diffs are all written: appends its line. */
   end(m: TickMark, tick: number, actions: number): void {
     const now = performance.now()
-    const { step, first } = m.marks()
     const elu = performance.eventLoopUtilization(this.elu)
     this.elu = performance.eventLoopUtilization()
     this.out.write(JSON.stringify({
-      tick, at: Math.round(m.t0), late: r2(m.late), step: r2(step - m.t0), first: r2(first - m.t0), done: r2(now - m.t0),
+      tick, at: Math.round(m.t0), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
       actions, cpu: r2((threadCpuNs() - m.cpu0) / 1e6), gc: r2(this.gcMs - m.gc0), elu: r2(elu.utilization),
     }) + '\n')
   }

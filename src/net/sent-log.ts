@@ -18,7 +18,7 @@
  * log.append(1, 'player:7', 'action_result', '{"seq":1,"ok":true}')
  * log.read(0, 10) // [{ seq: 1, topic: 'player:7', event: 'action_result', json: '{"seq":1,"ok":true}' }]
  */
-export interface LoggedMessage { seq: number; topic: string; event: string; json: string }
+import type { OutMessage } from './outbox.ts'
 
 export class SentLog {
   private buf: Buffer = Buffer.alloc(0)
@@ -63,8 +63,8 @@ export class SentLog {
   }
 
   /** Entries with seq > `after`, oldest first, at most `limit`, decoded. */
-  read(after: number, limit: number): LoggedMessage[] {
-    const out: LoggedMessage[] = []
+  read(after: number, limit: number): OutMessage[] {
+    const out: OutMessage[] = []
     if (this.n === 0) return out
     const cap = this.seqs.length
     // Seqs are contiguous: the first wanted entry is at a known distance from the oldest.
