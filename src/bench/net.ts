@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
+import { HEXD_NODE_FLAGS } from '../daemon/node-flags.ts'
 
 export interface NetBenchOptions { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json: boolean; store: 'auto' | 'memory' }
 
@@ -289,12 +290,13 @@ async function mailboxRun(base: string, conns: number, seconds: number): Promise
 export async function runNetBench(o: NetBenchOptions): Promise<Record<string, unknown>> {
   const progress = (msg: string) => { if (process.stderr.isTTY) process.stderr.write(`bench net: ${msg}\n`) }
   progress(`starting hexd serve (ups ${o.ups}, size ${o.size})`)
-  // The daemon as users run it (durable journal in a fresh data directory unless --store memory).
+  // The daemon as users run it: bin/hexd's node flags (its shebang), a durable journal in a fresh
+  // data directory unless --store memory.
   const data = mkdtempSync(join(tmpdir(), 'hexd-bench-net-'))
   // HEXD_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the daemon's node
   // only: NODE_OPTIONS refuses --cpu-prof, and profiling the load generator too would mix them up.
   const nodeArgs = (process.env.HEXD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
-  const d = await startChild([...nodeArgs, 'bin/hexd', 'serve', '--port', '0', '--no-zmq', '--ups', String(o.ups), '--size', String(o.size), '--data', data, '--store', o.store], 'stderr', (l) => l.msg === 'listening')
+  const d = await startChild([...HEXD_NODE_FLAGS, ...nodeArgs, 'bin/hexd', 'serve', '--port', '0', '--no-zmq', '--ups', String(o.ups), '--size', String(o.size), '--data', data, '--store', o.store], 'stderr', (l) => l.msg === 'listening')
   let daemon, mailboxPerS
   try {
     progress(`${o.clients} WebSocket clients for ${o.duration}s`)

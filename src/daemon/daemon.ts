@@ -238,7 +238,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw err
   }
   if (!opts.manualTicks) loop.start()
-  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability }, 'listening')
+  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, node_flags: process.execArgv }, 'listening')
 
   let closing: Promise<void> | null = null
   return {

@@ -2,7 +2,9 @@
 import t from 'tap'
 import { once } from 'node:events'
 import { WebSocket } from 'ws'
-import { spawnServe } from '../helpers/hexd-serve.ts'
+import { readFileSync } from 'node:fs'
+import { HEXD, spawnServe } from '../helpers/hexd-serve.ts'
+import { HEXD_NODE_FLAGS, HEXD_SHEBANG } from '../../src/daemon/node-flags.ts'
 
 // HEXD_STORE=memory: these tests are about the daemon, not persistence (test/store/daemon.test.ts runs
 // serve with its store), and must not share ./.hexd with other tests running at the same time.
@@ -26,6 +28,13 @@ t.test('starts with no set-up, reports health, drains on SIGTERM and exits 0', a
   t.equal(exitCode, 0, 'exit 0')
   t.ok(s.lines.some((l) => l.msg === 'stopped'), 'logs that it stopped')
   t.ok(s.lines.every((l) => typeof l.level === 'number'), 'every stderr line is pino JSON')
+  const listening = s.lines.find((l) => l.msg === 'listening')!
+  t.ok((listening.node_flags as string[]).includes('--max-semi-space-size=64'), 'started through bin/hexd, node got its flags (the listening line says which)')
+})
+
+t.test("bin/hexd's shebang gives node the flags the benchmarks use (src/daemon/node-flags.ts)", async (t) => {
+  t.equal(readFileSync(HEXD, 'utf8').split('\n', 1)[0], HEXD_SHEBANG)
+  t.same(HEXD_NODE_FLAGS, ['--max-semi-space-size=64'])
 })
 
 t.test('bad options are refused with a message naming them, exit 64', async (t) => {
