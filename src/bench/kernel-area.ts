@@ -13,8 +13,9 @@ export function kernelArea(bench: Command): void {
     .option('--larger-size <n>', 'also measure this larger world (0 = skip)', intOption('larger-size', 0, 2048), 512)
     .option('--long-ticks <n>', 'also time one native request of this many ticks, one thread, on the first size (0 = skip)', intOption('long-ticks', 0, 100000), 200)
     .option('--settle-ticks <n>', 'also measure both kernels on the first size after this many TS ticks (a settled world, under "settled"; 0 = skip)', intOption('settle-ticks', 0, 100000), 200)
+    .option('--reps <n>', 'timed samples per native configuration, each from the same snapshot; the native figures are their medians', intOption('reps', 1, 1000), 7)
     .option('--json', 'print one JSON document')
-    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; longTicks: number; settleTicks: number; json?: boolean }) => {
+    .action(async (o: { size: number; ticks: number; warmup: number; seed: number; largerSize: number; longTicks: number; settleTicks: number; reps: number; json?: boolean }) => {
       const { runKernelBench } = await import('./kernel.ts')
       const { runNativeKernel } = await import('./kernel-native.ts')
       // The TS reference, then the native kernel on the same world and ticks

@@ -3,7 +3,7 @@
 // sim comparison of `hexd bench ipc` (src/bench/ipc-sim.ts).
 import t from 'tap'
 import { runKernelBench } from '../../src/bench/kernel.ts'
-import { runNativeKernel } from '../../src/bench/kernel-native.ts'
+import { median, runNativeKernel } from '../../src/bench/kernel-native.ts'
 import { runSimOverhead } from '../../src/bench/ipc-sim.ts'
 import { runSettled } from '../../src/bench/kernel-settled.ts'
 import { nativeOrSkip } from './helpers.ts'
@@ -12,13 +12,27 @@ if (nativeOrSkip(t)) {
   t.test('bench kernel: computed cells never exceed active cells; the long request runs', async (t) => {
     const o = { size: 16, ticks: 4, warmup: 0, seed: 3 }
     const ts = runKernelBench(o)
-    const r = await runNativeKernel({ ...o, longTicks: 30 }, ts)
+    const r = await runNativeKernel({ ...o, longTicks: 30, reps: 3 }, ts)
     t.equal(r.hashes_match_native, true, 'every native run ends on the TS hash')
     t.ok(r.native_computed_fraction > 0 && r.native_computed_fraction <= 1, `computed fraction ${r.native_computed_fraction} in (0, 1]`)
     t.ok(r.native_computed_cups_per_cpu_s <= r.native_cups_per_cpu_s, 'computed <= active per CPU-second')
     t.equal(r.long_ticks, 30)
     t.ok(r.native_long_cups_per_cpu_s > 0 && r.native_long_computed_cups_per_cpu_s <= r.native_long_cups_per_cpu_s)
     t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
+    // The figures are the medians of the kept samples, one per rep.
+    t.equal(r.native_reps, 3)
+    for (const [k, v] of Object.entries(r.native_samples)) t.equal(v.length, 3, `${k}: 3 samples`)
+    t.equal(r.native_cups, median(r.native_samples.native_cups))
+    t.equal(r.native_cups_1thread, median(r.native_samples.native_cups_1thread))
+    t.equal(r.native_cups_stepped, median(r.native_samples.native_cups_stepped))
+    t.equal(r.native_cups_per_cpu_s, median(r.native_samples.native_cups_per_cpu_s))
+    t.equal(r.native_long_cups_per_cpu_s, median(r.native_samples.native_long_cups_per_cpu_s))
+  })
+
+  t.test('bench kernel median: the middle sample, the upper one of an even count', async (t) => {
+    t.equal(median([5, 1, 3]), 3)
+    t.equal(median([4, 1, 3, 2]), 3)
+    t.equal(median([7]), 7)
   })
 
   t.test('bench kernel settled: both kernels on a world after K TS ticks, one hash', async (t) => {

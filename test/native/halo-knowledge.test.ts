@@ -96,6 +96,41 @@ if (nativeOrSkip(t)) {
     })
   }
 
+  // The worker keeps each slot's forest/grass masks (kernel.cc, seventh
+  // pass) while the TS side does not write the slot: a terrain write between
+  // requests (here: biomass put on grass, forest or desert, whose capacities
+  // differ) must reach the next tick.
+  t.test('thread: terrain writes between multi-tick requests', async (t) => {
+    const nb = new NativeBackend('thread', { threads: 2 })
+    const ref = createWorld({ seed: 6, size: 60, allActive: true })
+    const nat = createWorld({ seed: 6, size: 60, allActive: true, backend: nb, allocate: nb.allocate })
+    const rnd = lcg(6)
+    const pick = (n: number): number => Math.floor(rnd() * n)
+    try {
+      for (let tick = 1; tick <= 3; tick++) { ref.step([]); await nat.stepAsync([]) }
+      let wrote = 0
+      for (const n of [3, 1, 5, 2]) {
+        for (let k = 0; k < 40; k++) {
+          const c = pick(chunkCount(60))
+          const info = chunkInfo(60, c)
+          if (info.pole !== null || info.rows === 0 || info.cols === 0) continue
+          const cells = ref.chunkCells(c)
+          const id = cells[pick(cells.length)].id
+          const f = { terrain: [2, 3, 4][pick(3)], res: 1, amt: 1 + pick(60) }
+          ref.debugSetCell(id, f)
+          nat.debugSetCell(id, f)
+          wrote++
+        }
+        for (let k = 0; k < n; k++) ref.step([])
+        await nb.tickMany(nat.tickInput(), n)
+        t.ok(same(ref, nat), `terrain writes, then a ${n}-tick request: identical bytes and hash at tick ${ref.tick}`)
+      }
+      t.ok(wrote > 100, `${wrote} terrain writes`)
+    } finally {
+      await nb.close()
+    }
+  })
+
   t.test('thread: a GENERATE request between ticks makes the worker forget', async (t) => {
     const nb = new NativeBackend('thread', { threads: 2 })
     const ref = createWorld({ seed: 4, size: 100, allActive: true })

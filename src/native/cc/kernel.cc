@@ -58,7 +58,7 @@ namespace {
 // last wrote the slot) ticked it without structures; out, this tick did.
 // `structs`: whether the slot has structures, -1 until looked at.
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk) {
+              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk, uint64_t* terrBits, uint8_t& terrOk) {
   uint8_t* base = slotBase(state, s);
   uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
@@ -76,6 +76,11 @@ bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint3
   // Terrain is never written by a tick: known equal in both copies, it is
   // read from copy 0 whichever copy is current.
   if (cur != 0 && (eq >> PL8_TERRAIN & 1)) ctx.terrain = copyOf(state, s, 0).p8(PL8_TERRAIN);
+  if (!terrOk) {
+    rules::terrainBits(c.p8(PL8_TERRAIN), rows, cols, terrBits);
+    terrOk = 1;
+  }
+  ctx.terrBits = terrBits;
   planes::copyForTick(c, x, eq, rows == CHUNK && cols == CHUNK);
   bool potential;
   uint32_t diffMask = 0, cells;
@@ -137,6 +142,8 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.edges.reset(capacity);
     im.hashRest.resize(48ull * capacity);
     im.hashRestOk.assign(capacity, 0);
+    im.terrBits.resize(2ull * CHUNK * capacity);
+    im.terrOk.assign(capacity, 0);
     im.knownCap = capacity;
     return;
   }
@@ -147,6 +154,7 @@ void keepOrForget(Impl& im, uint32_t capacity, uint64_t basis, uint64_t word, ui
     im.powerZero[w] = 0;
     im.structs[w] = -1;
     im.hashRestOk[w] = 0;
+    im.terrOk[w] = 0;
   }
 }
 
@@ -206,13 +214,18 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
   // runs changed (a source loaded or unloaded, a new table) has no known halo.
   if (im.cache.size() < capacity) im.cache.resize(capacity);
   if (defined != im.lastDefined) { im.lastDefined = defined; im.definedGen++; }
-  for (uint32_t s : active) {
+  for (uint32_t s : active)
     if (!im.cache[s]) im.cache[s] = std::make_unique<SlotCache>();
+  // On the pool (seventh pass): each slot's check reads its 4 KiB halo table
+  // (~0.65 MB at n=256, from L3), serial work before the first tick that a
+  // single-tick request paid in full. Each task touches only its own slot.
+  im.pool->parallelFor(nActive, [&](uint32_t k) {
+    const uint32_t s = active[k];
     SlotCache& sc = *im.cache[s];
     if (refreshSlotCache(sc, slotBase(state, s), defined.data(), nDef, capacity, sc.definedGen != im.definedGen))
       im.haloAt[2ull * s] = im.haloAt[2ull * s + 1] = -1;
     sc.definedGen = im.definedGen;
-  }
+  });
   im.changed.assign(nActive, 0);
   if (im.eq.size() < capacity) im.eq.resize(capacity, 0);  // kept across requests (see Impl::eq)
 
@@ -277,7 +290,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       // new copy is still in cache (the deferred pass would read it cold).
       const bool last = !flip || committed + 1 == target;
       const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s],
-                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s]);
+                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s], im.terrBits.data() + 2ull * CHUNK * s, im.terrOk[s]);
       if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included

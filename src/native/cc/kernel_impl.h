@@ -65,6 +65,11 @@ struct Impl {
   // a plane they read (planes::HASH_REST) and forgotten like structs.
   std::vector<uint32_t> hashRest;
   std::vector<uint8_t> hashRestOk;
+  // Per slot, its forest / grass cells as bit masks (128 words, resources.h
+  // terrainBits) and whether they hold: ticks never write terrain, so they
+  // are built once and forgotten like structs (the TS side wrote the slot).
+  std::vector<uint64_t> terrBits;
+  std::vector<uint8_t> terrOk;
 };
 
 inline uint8_t* slotBase(uint8_t* state, uint32_t s) { return state + WORLD_HEADER_BYTES + uint64_t(s) * SLOT_BYTES; }

@@ -10,6 +10,7 @@
 
 #include "engine_gen.h"
 #include "draws.h"
+#include "lanes.h"
 #include "hash.h"
 #include "rules.h"
 
@@ -30,78 +31,8 @@ using namespace eng;
 // outcomes that need a random draw (birth on empty land with 2 or 3 biomass
 // neighbours, coal from a full forest cell among 6) are only flagged and
 // resolved in a sparse scalar pass: the hash is costly and most cells never
-// need it. Same results as rules.ts.
-typedef uint8_t RU8x64 __attribute__((vector_size(64)));
-typedef uint8_t RU8x32 __attribute__((vector_size(32)));
-typedef int16_t RI16x32 __attribute__((vector_size(64)));
-
-// 64 bytes at p as 8-bit lanes (p may be unaligned).
-inline RU8x64 resLoad8(const uint8_t* p) {
-  RU8x64 x;
-  memcpy(&x, p, 64);
-  return x;
-}
-inline RU8x64 resSel8(RU8x64 m, RU8x64 a, RU8x64 b) { return (m & a) | (~m & b); }
-// Lanewise m ? a : b for masks m of all-ones / zero lanes.
-inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
-#define HEXD_M8(x) ((RU8x64)(x))  // a lanewise comparison's mask as u8 lanes
-
-// Half h of x's 64 u8 lanes zero-extended to 16 bits, in unpack order (with
-// AVX-512BW: bytes 0-7, 16-23, 32-39, 48-55 for h = 0, the others for h = 1;
-// one vpunpck[lh]bw each). Lanewise arithmetic does not care about the
-// order; pack8 puts the bytes back. Other ISAs: plain halves.
-inline RI16x32 widen16(RU8x64 x, int h) {
-#ifdef __AVX512BW__
-  __m512i v;
-  memcpy(&v, &x, 64);
-  const __m512i w = h ? _mm512_unpackhi_epi8(v, _mm512_setzero_si512()) : _mm512_unpacklo_epi8(v, _mm512_setzero_si512());
-  RI16x32 out;
-  memcpy(&out, &w, 64);
-  return out;
-#else
-  RU8x32 y;
-  memcpy(&y, reinterpret_cast<const uint8_t*>(&x) + 32 * h, 32);
-  return __builtin_convertvector(y, RI16x32);
-#endif
-}
-// The inverse of widen16 on its two halves, saturating each lane to 0..255.
-inline RU8x64 pack8(RI16x32 lo, RI16x32 hi) {
-  RU8x64 out;
-#ifdef __AVX512BW__
-  __m512i l, h;
-  memcpy(&l, &lo, 64);
-  memcpy(&h, &hi, 64);
-  const __m512i w = _mm512_packus_epi16(l, h);
-  memcpy(&out, &w, 64);
-#else
-  const RI16x32 z = {}, top = z + 255;
-  lo = resSel(lo < z, z, resSel(lo > top, top, lo));
-  hi = resSel(hi < z, z, resSel(hi > top, top, hi));
-  const RU8x32 a = __builtin_convertvector(lo, RU8x32), b = __builtin_convertvector(hi, RU8x32);
-  memcpy(reinterpret_cast<uint8_t*>(&out), &a, 32);
-  memcpy(reinterpret_cast<uint8_t*>(&out) + 32, &b, 32);
-#endif
-  return out;
-}
-
-// Bit l set for each all-ones lane l of a mask.
-inline uint64_t laneBits(RU8x64 m) {
-#ifdef __AVX512BW__
-  __m512i v;
-  memcpy(&v, &m, 64);
-  return _mm512_movepi8_mask(v);
-#elif defined(__AVX2__)
-  __m256i a, b;
-  memcpy(&a, &m, 32);
-  memcpy(&b, reinterpret_cast<const uint8_t*>(&m) + 32, 32);
-  return uint64_t(uint32_t(_mm256_movemask_epi8(a))) | uint64_t(uint32_t(_mm256_movemask_epi8(b))) << 32;
-#else
-  uint64_t b = 0;
-  for (uint32_t l = 0; l < 64; l++) b |= uint64_t(m[l] >> 7) << l;
-  return b;
-#endif
-}
-
+// need it. Same results as rules.ts. The lane types and helpers are in
+// lanes.h.
 // What a tick changed in a chunk without structures, counted by
 // phaseResources in the same pass (see `stats` there).
 struct ResStats {
@@ -150,8 +81,17 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     // around a 64x64 interior); only `cols` of them are written back.
     // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
     // 16-bit lanes only for the neighbour sum and the growth it feeds.
-    const RU8x64 r = resLoad8(res + q), t = resLoad8(terrain + q), a = resLoad8(amt + q);
-    const RU8x64 bio = HEXD_M8(r == RES_BIOMASS), forest = HEXD_M8(t == TERRAIN_FOREST), grass = HEXD_M8(t == TERRAIN_GRASS);
+    const RU8x64 r = resLoad8(res + q), a = resLoad8(amt + q);
+    const RU8x64 bio = HEXD_M8(r == RES_BIOMASS);
+    RU8x64 forest, grass;
+    if (c.terrBits) {
+      forest = laneMask(c.terrBits[i]);
+      grass = laneMask(c.terrBits[CHUNK + i]);
+    } else {
+      const RU8x64 t = resLoad8(terrain + q);
+      forest = HEXD_M8(t == TERRAIN_FOREST);
+      grass = HEXD_M8(t == TERRAIN_GRASS);
+    }
     if (!laneBits(bio | forest | grass)) {
       // A barren row (no biomass, no land with capacity: sea, desert, rock,
       // ice) stays as it is: nothing lives there to grow or die, and birth

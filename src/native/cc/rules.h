@@ -23,6 +23,10 @@ struct PhaseCtx {
   // points it at copy 0 when the slot's terrain is known equal in both
   // copies, so the same 4 KB serve every tick (less cache traffic).
   const uint8_t* terrain = nullptr;
+  // Or (seventh pass), when not null: the slot's forest and grass cells as
+  // bit masks, rows 0..63 then 64 + rows (kernel.cc terrainBits): 1 KB per
+  // slot instead of the 4 KB terrain plane in a tick's working set.
+  const uint64_t* terrBits = nullptr;
 };
 
 // Winter ticks (rules.ts isWinter): grass biomass dies back; sleeping chunks are ticked too.
