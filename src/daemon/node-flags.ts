@@ -10,7 +10,7 @@
  * generation grew by ~40 MB/s and V8 ran a mark-compact every ~2.5 s, each a 6–17 ms pause
  * that landed inside some tick and delayed all of its replies (docs/SERVE.md, fourth pass). With
  * 64 MB the same objects die young: in `hexd bench net` runs, scavenges over 2 ms fell from
- * 400–470 to 100–130 and mark-compacts from 14–17 to 10–13 per run. The new space grows to this
+ * 404–472 to 99–133 and mark-compacts from 14–17 to 10–13 per run. The new space grows to this
  * size only when the allocation rate asks for it (an idle daemon keeps the small default).
  * V8 reads it only at start-up (`v8.setFlagsFromString` is too late), hence the shebang.
  *
