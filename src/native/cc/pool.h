@@ -104,10 +104,20 @@ class Pool {
     // threads' shares of n=256, ~1.6 MB each, fit a 2 MB L2; the whole 3.2
     // MB does not). A thread done with its share takes what is left of the
     // others' (load balance: sleeping slots cost nothing).
+    //
+    // Each share's word is retagged (new job, no index) BEFORE its end is
+    // rewritten: a thread still in the previous job may have loaded that job's
+    // exhausted word (old job, index == old end) and be about to read `end`;
+    // if it read the new, larger end while the word still held the old tag,
+    // its CAS would succeed and it would run a task that is no task of either
+    // job (seen as a rare hash mismatch under load). With the retag first, a
+    // thread that sees the new end (acquire) sees the new tag too, and its
+    // CAS fails.
     for (unsigned t = 0; t < n_; t++) {
       const uint32_t b = uint32_t(uint64_t(count) * t / n_);
+      share_[t].next.store(uint64_t(seq) << 32 | kNoIndex, std::memory_order_relaxed);
       share_[t].begin.store(b, std::memory_order_relaxed);
-      share_[t].end.store(uint32_t(uint64_t(count) * (t + 1) / n_), std::memory_order_relaxed);
+      share_[t].end.store(uint32_t(uint64_t(count) * (t + 1) / n_), std::memory_order_release);
       share_[t].next.store(uint64_t(seq) << 32 | b, std::memory_order_release);
     }
     jobSeq_.store(seq, std::memory_order_release);  // publishes the job
@@ -159,6 +169,8 @@ class Pool {
     if (sleepers_.load(std::memory_order_seq_cst)) futex(&gen_, FUTEX_WAKE_PRIVATE, INT_MAX);
   }
   static constexpr uint32_t kMaxMoves = 4;
+  // A share word's index while the caller rewrites that share (>= any end).
+  static constexpr uint32_t kNoIndex = 0xffffffffu;
   // Moves this pool thread (self >= 1) off a CPU that the caller or a
   // lower-numbered pool thread is on, onto an allowed CPU none of them uses
   // (none: more threads than CPUs, it stays). Returns whether it moved.
@@ -202,7 +214,7 @@ class Pool {
       for (;;) {
         if (uint32_t(w >> 32) != seq) { o = n_; break; }  // the job is over
         const uint32_t k = uint32_t(w);
-        if (k >= sh.end.load(std::memory_order_relaxed)) break;
+        if (k >= sh.end.load(std::memory_order_acquire)) break;
         if (!sh.next.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
         const uint32_t b = sh.begin.load(std::memory_order_relaxed), e = sh.end.load(std::memory_order_relaxed);
         (*job_.load(std::memory_order_relaxed))(reverse_.load(std::memory_order_relaxed) ? b + e - 1 - k : k);
