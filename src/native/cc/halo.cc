@@ -30,7 +30,7 @@ void buildDirmap(SlotCache& sc, const uint8_t* table) {
 // Cuts a slot's halo table into runs into `out` (src left null: copyHalo
 // points it at the copy it reads). A missing source (not defined) reads as
 // VOID: slot NO_SLOT, position 0 of a zero copy.
-void buildRuns(uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, std::vector<HaloRun>& out) {
+void buildRuns(uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, uint32_t capacity, std::vector<HaloRun>& out, bool& distinctOut) {
   const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
   const uint8_t* table = base + HALO_OFFSET;
   const uint32_t count = hdr[SH_HALO_COUNT] > HALO_MAX ? HALO_MAX : hdr[SH_HALO_COUNT];
@@ -80,6 +80,7 @@ void buildRuns(uint8_t* base, const uint32_t* defined, uint32_t nDefinedWords, u
     runs[nRuns++] = HaloRun{nullptr, src, int32_t(q), int32_t(sq), 0, 0, 1};
   }
   out.assign(runs, runs + nRuns);
+  distinctOut = distinct;
 }
 
 // Gathers one plane's source values along one run into `out` (loads only:
@@ -124,7 +125,7 @@ bool refreshSlotCache(SlotCache& sc, uint8_t* base, const uint32_t* defined, uin
   if (!same || definedChanged) {
     std::vector<HaloRun> old;
     old.swap(sc.runs);
-    buildRuns(base, defined, nDefinedWords, capacity, sc.runs);
+    buildRuns(base, defined, nDefinedWords, capacity, sc.runs, sc.distinct);
     if (old.size() != sc.runs.size()) return true;
     for (size_t k = 0; k < old.size(); k++) {
       const HaloRun &a = old[k], &b = sc.runs[k];
@@ -152,7 +153,7 @@ void extractEdges(uint8_t* copyBytes, uint32_t s, uint32_t copy, uint32_t rows, 
   ec.ok[2ull * s + copy] = 1;
 }
 
-uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const ChangeLog& log, int64_t validAt, const EdgeCache& ec) {
+uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const ChangeLog& log, int64_t validAt, const EdgeCache& ec, SideCols* sides) {
   static const uint8_t ZERO[COPY_BYTES] = {};
   HaloRun* runs = sc.runs.data();
   const uint32_t nRuns = uint32_t(sc.runs.size());
@@ -183,6 +184,17 @@ uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const
     if (side < 0 || row0 < 0 || row0 >= rows || rowEnd < 0 || rowEnd >= rows) continue;
     edge[k] = ec.bytes.data() + (2ull * r.slot + cur) * EDGE_BYTES + side * CHUNK + row0;
     edgeStep[k] = step;
+    // A whole seam column of this slot (rows 1..64 of column 0 or 65, in
+    // order): its RES / AMT values go to `sides`, not to the plane.
+    const int32_t here = r.q == int32_t(STRIDE) ? 0 : r.q == int32_t(2 * STRIDE - 1) ? 1 : -1;
+    if (!sides || !sc.distinct || here < 0 || r.len != CHUNK || r.dq != int32_t(STRIDE)) continue;
+    for (uint32_t e = 0; e < 2; e++) {
+      if (!(runNeed[k] >> EDGE_PLANES[e] & 1) || sides->on[e][here]) continue;
+      const uint8_t* src = edge[k] + e * 2 * CHUNK;
+      for (uint32_t i = 0; i < CHUNK; i++) sides->v[e][here][i] = src[int32_t(i) * step];
+      sides->on[e][here] = 1;
+      runNeed[k] &= ~(1u << EDGE_PLANES[e]);
+    }
   }
   // Every needed plane's values first (all loads), then every write.
   alignas(64) uint8_t v8[P8_COUNT][HALO_MAX];

@@ -18,6 +18,7 @@
 
 #include "engine_gen.h"
 #include "hash.h"
+#include "sides.h"
 
 namespace hexd {
 namespace kern {
@@ -45,6 +46,9 @@ struct SlotCache {
   std::vector<HaloRun> runs;
   uint32_t rows = ~0u, cols = ~0u, count = ~0u;
   uint64_t definedGen = ~0ull;  // Impl::definedGen the runs were cut for
+  // Every table position appears once (write order does not matter: copyHalo
+  // may leave seam columns to the resources pass, sides.h).
+  bool distinct = false;
 };
 
 // Edges of one slot copy: for RES then AMT, real column 0 then real column
@@ -107,7 +111,11 @@ struct ChangeLog {
     return m;
   }
 };
-uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const ChangeLog& log, int64_t validAt, const EdgeCache& ec);
+// `sides` (not null: a full chunk the resources pass will tick): the seam
+// columns of RES / AMT read from edges are gathered there, not stored, and
+// their changes are not in the result (see sides.h; the resources pass writes
+// the same bytes into both copies' halo before anything reads them).
+uint32_t copyHalo(uint8_t* state, uint32_t s, uint32_t cur, SlotCache& sc, const ChangeLog& log, int64_t validAt, const EdgeCache& ec, SideCols* sides);
 
 // After slot s's tick wrote copy `copy`: records its RES/AMT border columns.
 void extractEdges(uint8_t* copyBytes, uint32_t s, uint32_t copy, uint32_t rows, uint32_t cols, EdgeCache& ec);

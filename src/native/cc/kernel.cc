@@ -57,12 +57,12 @@ namespace {
 // `powerZero` (see Impl::powerZero): in, an earlier tick (since the TS side
 // last wrote the slot) ticked it without structures; out, this tick did.
 // `structs`: whether the slot has structures, -1 until looked at.
+// `sides` (not null): RES/AMT seam columns the resources pass stores (sides.h).
 bool tickSlot(uint8_t* state, uint32_t s, const uint8_t* dm, uint32_t cur, uint32_t seedLo, uint32_t seedHi, uint32_t tick, uint8_t* hashPending,
-              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk, uint64_t* terrBits, uint8_t& terrOk) {
-  uint8_t* base = slotBase(state, s);
-  uint32_t* hdr = reinterpret_cast<uint32_t*>(base);
+              uint32_t& eq, uint8_t& powerZero, int8_t& structs, uint32_t* hashRest, uint8_t& hashRestOk, uint64_t* terrBits, uint8_t& terrOk, const SideCols* sides) {
+  uint32_t* hdr = reinterpret_cast<uint32_t*>(slotBase(state, s));
   Planes c = copyOf(state, s, cur), x = copyOf(state, s, cur ^ 1);
-  rules::PhaseCtx ctx{seedLo, seedHi, tick, hdr, dm};
+  rules::PhaseCtx ctx{seedLo, seedHi, tick, hdr, dm, nullptr, nullptr, sides};
   const uint32_t rows = hdr[SH_ROWS] > CHUNK ? CHUNK : hdr[SH_ROWS], cols = hdr[SH_COLS] > CHUNK ? CHUNK : hdr[SH_COLS];
   // Ticks never change the struct plane; only the TS side does (actions,
   // loads), and such a slot is forgotten (kernel.cc keepOrForget). So a chunk
@@ -265,13 +265,13 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
     im.pool->parallelFor(nActive, [&](uint32_t k) {
       const uint32_t s = active[k];
       SlotCache& sc = *im.cache[s];
-      const uint32_t haloMask = copyHalo(state, s, cur, sc, im.log, im.haloAt[2ull * s + cur], im.edges);
+      uint32_t* hdr = reinterpret_cast<uint32_t*>(slotBase(state, s));
+      // A full chunk that will tick: its RES/AMT seam columns go to the resources pass.
+      SideCols sides, *sp = (winter || !(hdr[SH_FLAGS] & SLOT_FLAG_ASLEEP)) && hdr[SH_ROWS] == CHUNK && hdr[SH_COLS] == CHUNK ? &sides : nullptr;
+      const uint32_t haloMask = copyHalo(state, s, cur, sc, im.log, im.haloAt[2ull * s + cur], im.edges, sp);
       if (haloMask) haloBits[s] = 1;
-      // A plane whose current halo just changed no longer equals the next copy's.
-      im.eq[s] &= ~haloMask;
+      im.eq[s] &= ~haloMask;  // a plane whose current halo just changed no longer equals the next copy's
       im.haloAt[2ull * s + cur] = T;
-      uint8_t* base = slotBase(state, s);
-      const uint32_t* hdr = reinterpret_cast<const uint32_t*>(base);
       if (!winter && (hdr[SH_FLAGS] & SLOT_FLAG_ASLEEP) != 0 && !haloBits[s]) {
         // Asleep: both copies' real cells are equal, so are their edges. Only
         // the next copy's side is written (neighbours read the current one).
@@ -290,7 +290,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
       // new copy is still in cache (the deferred pass would read it cold).
       const bool last = !flip || committed + 1 == target;
       const bool ch = tickSlot(state, s, dm, cur, seedLo, seedHi, tick, last ? nullptr : hashPending + s, im.eq[s], im.powerZero[s], im.structs[s],
-                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s], im.terrBits.data() + 2ull * CHUNK * s, im.terrOk[s]);
+                                 im.hashRest.data() + 48ull * s, im.hashRestOk[s], im.terrBits.data() + 2ull * CHUNK * s, im.terrOk[s], sp);
       if (ch && flip && last) hashPending[s] = 0;
       extractEdges(copyOf(state, s, cur ^ 1).all, s, cur ^ 1, hdr[SH_ROWS], hdr[SH_COLS], im.edges);
       im.haloAt[2ull * s + (cur ^ 1)] = T;  // tickSlot copied the whole current copy, halo included
@@ -299,7 +299,7 @@ bool handleTick(Impl& im, Region& r, uint64_t seq, const uint8_t* p, uint32_t le
         im.changed[k] = 1;
         // What World.endStep does for a changed slot; here because this
         // request commits the tick itself.
-        if (flip) reinterpret_cast<uint32_t*>(base)[SH_FLAGS] |= SLOT_FLAG_MODIFIED;
+        if (flip) hdr[SH_FLAGS] |= SLOT_FLAG_MODIFIED;
       }
     // Alternate ticks walk the slots backwards: the slots ticked last are
     // the ones still in cache when the next tick starts (a tick's working

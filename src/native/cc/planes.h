@@ -45,13 +45,27 @@ inline void copyRing(uint8_t* __restrict d, const uint8_t* __restrict s) {
   memcpy(d + (CHUNK + 1) * STRIDE + 1, s + (CHUNK + 1) * STRIDE + 1, STRIDE - 1);
 }
 
+// Only rows 0 and 65 of the ring (eighth pass: RES and AMT of a full chunk,
+// whose side columns the resources pass writes with each row, see there).
+inline void copyRingRows(uint8_t* __restrict d, const uint8_t* __restrict s) {
+  memcpy(d, s, STRIDE);
+  memcpy(d + (CHUNK + 1) * STRIDE, s + (CHUNK + 1) * STRIDE, STRIDE);
+}
+
+// Planes whose ring side columns (columns 0 and 65 of rows 1..64) the
+// resources pass copies into next for a full chunk, row by row, while the
+// row's lines are in cache (resources.h phaseResourcesT): copying them here
+// first made 130 scattered stores per plane into lines not yet in cache.
+constexpr uint32_t SIDES_BY_RESOURCES = (1u << PL8_RES) | (1u << PL8_AMT);
+
 // Makes next equal current on every plane the phases do not fully rewrite;
 // `eq`: planes already equal (skipped). `full`: a 64x64 chunk (otherwise the
 // phases leave interior positions beyond rows/cols alone: copied whole).
 inline void copyForTick(const Planes& c, const Planes& x, uint32_t eq, bool full) {
   for (uint32_t p = 0; p < P8_COUNT; p++) {
     if (eq >> p & 1) continue;
-    if (full && (WRITTEN >> p & 1)) copyRing(x.p8(p), c.p8(p));
+    if (full && (SIDES_BY_RESOURCES >> p & 1)) copyRingRows(x.p8(p), c.p8(p));
+    else if (full && (WRITTEN >> p & 1)) copyRing(x.p8(p), c.p8(p));
     else memcpy(x.p8(p), c.p8(p), AREA);
   }
   for (uint32_t p = 0; p < P16_COUNT; p++)

@@ -40,6 +40,15 @@ struct ResStats {
   uint32_t planes = 0;  // bit PL8_RES / PL8_AMT / PL8_POWER: the planes with any change
 };
 
+// A full-width row into next, with its two ring side cells copied from the
+// current copy (planes.h SIDES_BY_RESOURCES: copyForTick leaves them to this
+// pass, so they are written while the row's lines are in cache).
+inline void storeRow(uint8_t* __restrict d, const RU8x64& v, const uint8_t* __restrict s) {
+  d[-1] = s[-1];
+  memcpy(d, &v, 64);
+  d[64] = s[64];
+}
+
 // The pass, compiled per case (sixth pass): Stats (a chunk without
 // structures: every cell is free, changes are counted), ClearPower (next
 // power written 0, see phaseResources) and Winter are template parameters, so
@@ -75,8 +84,16 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   for (uint32_t l = 0; l < 64; l++) colMask[l] = l < cols ? 0xFF : 0;
   uint32_t cells = 0;
   const uint32_t preCoal = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_COAL), preBirth = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_BIRTH);
+  // Seam columns left to this pass by copyHalo (sides.h): rows 0..AHEAD-1
+  // now, then each row's SIDE_AHEAD rows before its loads.
+  const kern::SideCols* sides = full && rows == CHUNK && c.sides && c.sides->any() ? c.sides : nullptr;
+  uint8_t* cres = const_cast<uint8_t*>(res);
+  uint8_t* camt = const_cast<uint8_t*>(amt);
+  if (sides)
+    for (uint32_t i = 0; i < kern::SIDE_AHEAD; i++) sides->store(cres, camt, i);
   for (uint32_t i = 0; i < rows; i++) {
     const uint32_t q = (i + 1) * STRIDE + 1;
+    if (sides && i + kern::SIDE_AHEAD < rows) sides->store(cres, camt, i + kern::SIDE_AHEAD);
     // Reads of 64 cells from a row start stay inside the plane (halo ring
     // around a 64x64 interior); only `cols` of them are written back.
     // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
@@ -97,8 +114,8 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
       // ice) stays as it is: nothing lives there to grow or die, and birth
       // needs capacity. Same bytes as the full pass, a fraction of the work.
       if (full) {
-        memcpy(namt + q, &a, 64);
-        memcpy(nres + q, &r, 64);
+        storeRow(namt + q, a, amt + q);
+        storeRow(nres + q, r, res + q);
       } else {
         memcpy(namt + q, &a, cols);
         memcpy(nres + q, &r, cols);
@@ -164,8 +181,8 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     nDraws = draws.collect(nDraws, i, flagBits, laneBits(HEXD_M8(f_ == 2)));
     const RU8x64 na_ = na0, nr_ = nr0;
     if (full) {
-      memcpy(namt + q, &na_, 64);
-      memcpy(nres + q, &nr_, 64);
+      storeRow(namt + q, na_, amt + q);
+      storeRow(nres + q, nr_, res + q);
     } else {
       memcpy(namt + q, &na_, cols);
       memcpy(nres + q, &nr_, cols);

@@ -9,6 +9,7 @@
 
 #include "engine_gen.h"
 #include "hash.h"
+#include "sides.h"
 
 namespace hexd {
 namespace rules {
@@ -27,6 +28,9 @@ struct PhaseCtx {
   // bit masks, rows 0..63 then 64 + rows (kernel.cc terrainBits): 1 KB per
   // slot instead of the 4 KB terrain plane in a tick's working set.
   const uint64_t* terrBits = nullptr;
+  // Eighth pass (sides.h): seam columns of the current RES / AMT halo that
+  // phaseResources stores itself (full chunks only; null: none).
+  const kern::SideCols* sides = nullptr;
 };
 
 // Winter ticks (rules.ts isWinter): grass biomass dies back; sleeping chunks are ticked too.
