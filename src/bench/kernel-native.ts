@@ -38,6 +38,7 @@ import { SH } from '../engine/layout.ts'
 import { jsBackend, type TickInput } from '../engine/tick.ts'
 import { NativeBackend } from '../native/backend.ts'
 import { loadNative } from '../native/addon.ts'
+import { median } from './stats.ts'
 
 export interface NativeKernelColumns {
   native_cups: number
@@ -76,12 +77,6 @@ export interface NativeKernelColumns {
   native_unavailable?: string
 }
 
-/** The median (the upper middle one of an even count). */
-export function median(a: number[]): number {
-  if (a.length === 0) return 0
-  const s = [...a].sort((x, y) => x - y)
-  return s[s.length >> 1]!
-}
 
 function activeCells(w: World): number {
   return w.activeChunks().reduce((s, c) => {

@@ -19,6 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
+import { median } from './stats.ts'
 
 export interface RequestCosts {
   size: number
@@ -41,7 +42,6 @@ function processCpuNs(pid: number): number {
   return s
 }
 
-const median = (a: number[]): number => { const b = [...a].sort((x, y) => x - y); return b[b.length >> 1] }
 const r3 = (x: number): number => Math.round(x * 1000) / 1000
 
 /**

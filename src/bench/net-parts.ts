@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from './stats.ts'
 
 const r2 = (x: number) => Math.round(x * 100) / 100
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const cpuMs = (f: () => void): number => { const c0 = process.cpuUsage(); f(); const c = process.cpuUsage(c0); return (c.user + c.system) / 1000 }
 
 /** CPU ms of one engine step (size 16) carrying `k` claims, median of `rounds`; and of a step with none. */

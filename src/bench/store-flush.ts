@@ -16,9 +16,9 @@ import { upsertChunks, upsertChunksArrays, upsertChunksCopy, upsertChunksRowByRo
 import { encodeChunk, CURRENT_CHUNK_FORMAT } from '../store/serializers/index.ts'
 import { encodeChunkV1, CHUNK_V1 } from '../store/serializers/chunk-v1.ts'
 import type { Db } from '../store/db.ts'
+import { median } from './stats.ts'
 
 const SIZE = 16384 // 256 × 256 chunks per diamond = 655,362 chunk ids: room for every round of every way
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1] }
 const r2 = (x: number) => Math.round(x * 100) / 100
 
 interface Sample { data: Uint8Array; hash: string }

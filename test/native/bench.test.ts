@@ -3,7 +3,8 @@
 // sim comparison of `hexd bench ipc` (src/bench/ipc-sim.ts).
 import t from 'tap'
 import { runKernelBench } from '../../src/bench/kernel.ts'
-import { median, runNativeKernel } from '../../src/bench/kernel-native.ts'
+import { runNativeKernel } from '../../src/bench/kernel-native.ts'
+import { median } from '../../src/bench/stats.ts'
 import { runSimOverhead } from '../../src/bench/ipc-sim.ts'
 import { runSettled } from '../../src/bench/kernel-settled.ts'
 import { nativeOrSkip } from './helpers.ts'

@@ -110,7 +110,8 @@ class Pool {
     // exhausted word (old job, index == old end) and be about to read `end`;
     // if it read the new, larger end while the word still held the old tag,
     // its CAS would succeed and it would run a task that is no task of either
-    // job (seen as a rare hash mismatch under load). With the retag first, a
+    // job (a wrong hash; one CI run saw a replay mismatch under load, not
+    // proven to come from this window). With the retag first, a
     // thread that sees the new end (acquire) sees the new tag too, and its
     // CAS fails.
     for (unsigned t = 0; t < n_; t++) {
