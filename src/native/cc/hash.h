@@ -100,6 +100,22 @@ inline V16u load16(const uint16_t* p) {
   memcpy(&r, &v, 64);
   return r;
 }
+#elif defined(__AVX2__)
+// AVX2: two 8-lane widening loads per vector, for the same reason.
+inline V16u join32(__m256i lo, __m256i hi) {
+  V16u r;
+  memcpy(&r, &lo, 32);
+  memcpy(reinterpret_cast<uint8_t*>(&r) + 32, &hi, 32);
+  return r;
+}
+inline V16u load8(const uint8_t* p) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return join32(_mm256_cvtepu8_epi32(b), _mm256_cvtepu8_epi32(_mm_srli_si128(b, 8)));
+}
+inline V16u load16(const uint16_t* p) {
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return join32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(b)), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(b, 1)));
+}
 #else
 inline V16u load8(const uint8_t* p) { V16b b; memcpy(&b, p, 16); return __builtin_convertvector(b, V16u); }
 inline V16u load16(const uint16_t* p) { V16h b; memcpy(&b, p, 32); return __builtin_convertvector(b, V16u); }

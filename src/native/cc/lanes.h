@@ -29,7 +29,36 @@ inline RU8x64 resLoad8(const uint8_t* p) {
 inline RU8x64 resSel8(RU8x64 m, RU8x64 a, RU8x64 b) { return (m & a) | (~m & b); }
 // Lanewise m ? a : b for masks m of all-ones / zero lanes.
 inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
-#define HEXD_M8(x) ((RU8x64)(x))  // a lanewise comparison's mask as u8 lanes
+typedef int16_t RI16x16 __attribute__((vector_size(32)));
+
+// Lanewise comparisons as all-ones / zero masks: HEXD_CMP8(a, ==, b) on u8
+// lanes, HEXD_CMP16(a, >, b) on i16 lanes (b may be a scalar). With AVX-512BW
+// a comparison of a 64-byte vector is one instruction. Without it, GCC (12)
+// lowers it lane by lane into scalar code (64 sete per compare; the resources
+// pass ran ~30x slower on an AVX2-only Zen 3), while it splits arithmetic and
+// logic into two 32-byte halves on its own: so compare the halves explicitly.
+template <class H, class V, class F>
+inline V byHalves(const V& a, const V& b, F cmp) {
+  H a0, a1, b0, b1;
+  memcpy(&a0, &a, 32);
+  memcpy(&a1, reinterpret_cast<const uint8_t*>(&a) + 32, 32);
+  memcpy(&b0, &b, 32);
+  memcpy(&b1, reinterpret_cast<const uint8_t*>(&b) + 32, 32);
+  const H r0 = cmp(a0, b0), r1 = cmp(a1, b1);
+  V out;
+  memcpy(&out, &r0, 32);
+  memcpy(reinterpret_cast<uint8_t*>(&out) + 32, &r1, 32);
+  return out;
+}
+#ifdef __AVX512BW__
+#define HEXD_CMP8(a, op, b) ((RU8x64)((a) op (b)))
+#define HEXD_CMP16(a, op, b) ((RI16x32)((a) op (b)))
+#else
+#define HEXD_CMP8(a, op, b) \
+  (::hexd::rules::byHalves<RU8x32>(RU8x64(a), RU8x64{} + (b), [](RU8x32 x, RU8x32 y) { return (RU8x32)(x op y); }))
+#define HEXD_CMP16(a, op, b) \
+  (::hexd::rules::byHalves<RI16x16>(RI16x32(a), RI16x32{} + (b), [](RI16x16 x, RI16x16 y) { return (RI16x16)(x op y); }))
+#endif
 
 // Half h of x's 64 u8 lanes zero-extended to 16 bits, in unpack order (with
 // AVX-512BW: bytes 0-7, 16-23, 32-39, 48-55 for h = 0, the others for h = 1;
@@ -60,8 +89,8 @@ inline RU8x64 pack8(RI16x32 lo, RI16x32 hi) {
   memcpy(&out, &w, 64);
 #else
   const RI16x32 z = {}, top = z + 255;
-  lo = resSel(lo < z, z, resSel(lo > top, top, lo));
-  hi = resSel(hi < z, z, resSel(hi > top, top, hi));
+  lo = resSel(HEXD_CMP16(lo, <, z), z, resSel(HEXD_CMP16(lo, >, top), top, lo));
+  hi = resSel(HEXD_CMP16(hi, <, z), z, resSel(HEXD_CMP16(hi, >, top), top, hi));
   const RU8x32 a = __builtin_convertvector(lo, RU8x32), b = __builtin_convertvector(hi, RU8x32);
   memcpy(reinterpret_cast<uint8_t*>(&out), &a, 32);
   memcpy(reinterpret_cast<uint8_t*>(&out) + 32, &b, 32);
@@ -94,6 +123,20 @@ inline RU8x64 laneMask(uint64_t b) {
   RU8x64 m;
   memcpy(&m, &v, 64);
   return m;
+#elif defined(__AVX2__)
+  // Each half: broadcast its 32 mask bits, give byte l the mask byte l / 8
+  // (vpshufb works within 128-bit lanes, which both hold the broadcast), then
+  // test bit l % 8 of it.
+  const __m256i sel = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                       2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bit = _mm256_set1_epi64x(int64_t(0x8040201008040201ull));
+  RU8x64 m;
+  for (int h = 0; h < 2; h++) {
+    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(int32_t(uint32_t(b >> (32 * h)))), sel);
+    const __m256i r = _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
+    memcpy(reinterpret_cast<uint8_t*>(&m) + 32 * h, &r, 32);
+  }
+  return m;
 #else
   RU8x64 m;
   for (uint32_t l = 0; l < 64; l++) m[l] = (b >> l & 1) ? 0xFF : 0;
@@ -109,8 +152,8 @@ inline void terrainBits(const uint8_t* terrain, uint32_t rows, uint32_t cols, ui
   for (uint32_t i = 0; i < CHUNK; i++) {
     if (i >= rows) { out[i] = out[CHUNK + i] = 0; continue; }
     const RU8x64 t = resLoad8(terrain + (i + 1) * STRIDE + 1);
-    out[i] = laneBits(HEXD_M8(t == TERRAIN_FOREST)) & colBits;
-    out[CHUNK + i] = laneBits(HEXD_M8(t == TERRAIN_GRASS)) & colBits;
+    out[i] = laneBits(HEXD_CMP8(t, ==, TERRAIN_FOREST)) & colBits;
+    out[CHUNK + i] = laneBits(HEXD_CMP8(t, ==, TERRAIN_GRASS)) & colBits;
   }
 }
 

@@ -99,15 +99,15 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
     // 16-bit lanes only for the neighbour sum and the growth it feeds.
     const RU8x64 r = resLoad8(res + q), a = resLoad8(amt + q);
-    const RU8x64 bio = HEXD_M8(r == RES_BIOMASS);
+    const RU8x64 bio = HEXD_CMP8(r, ==, RES_BIOMASS);
     RU8x64 forest, grass;
     if (c.terrBits) {
       forest = laneMask(c.terrBits[i]);
       grass = laneMask(c.terrBits[CHUNK + i]);
     } else {
       const RU8x64 t = resLoad8(terrain + q);
-      forest = HEXD_M8(t == TERRAIN_FOREST);
-      grass = HEXD_M8(t == TERRAIN_GRASS);
+      forest = HEXD_CMP8(t, ==, TERRAIN_FOREST);
+      grass = HEXD_CMP8(t, ==, TERRAIN_GRASS);
     }
     if (!laneBits(bio | forest | grass)) {
       // A barren row (no biomass, no land with capacity: sea, desert, rock,
@@ -121,7 +121,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
         memcpy(nres + q, &r, cols);
       }
       if (ClearPower) {
-        const RU8x64 dPow = HEXD_M8(resLoad8(power + q) != 0) & colMask;
+        const RU8x64 dPow = HEXD_CMP8(resLoad8(power + q), !=, 0) & colMask;
         anyPow |= dPow;
         cellAcc += dPow & uint8_t(1);
         memset(npower + q, 0, full ? CHUNK : cols);
@@ -130,22 +130,22 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     }
     RU8x64 k = zero8, nb[6];
     for (int d = 0; d < 6; d++) {
-      nb[d] = HEXD_M8(resLoad8(res + int(q) + DIR_OFFSETS[d]) == RES_BIOMASS);
+      nb[d] = HEXD_CMP8(resLoad8(res + int(q) + DIR_OFFSETS[d]), ==, RES_BIOMASS);
       k -= nb[d];
     }
-    const RU8x64 freeM = Stats ? ~zero8 : HEXD_M8(resLoad8(st + q) == 0);
+    const RU8x64 freeM = Stats ? ~zero8 : HEXD_CMP8(resLoad8(st + q), ==, 0);
     const RU8x64 cap = (forest & uint8_t(RULE_CAP_FOREST)) | (grass & uint8_t(RULE_CAP_GRASS));
     // Winter: grass biomass halves (amounts below 2 stay).
     const RU8x64 wg = Winter ? bio & grass : zero8;
-    const RU8x64 wAmt = resSel8(HEXD_M8(a >= 2), a >> 1, a);
+    const RU8x64 wAmt = resSel8(HEXD_CMP8(a, >=, 2), a >> 1, a);
     // Biomass without neighbours or on land without capacity dies back by one.
-    const RU8x64 die = HEXD_M8(k == 0) | HEXD_M8(cap == 0);
-    const RU8x64 gone = HEXD_M8(a <= 1);
+    const RU8x64 die = HEXD_CMP8(k, ==, 0) | HEXD_CMP8(cap, ==, 0);
+    const RU8x64 gone = HEXD_CMP8(a, <=, 1);
     const RU8x64 dAmt = resSel8(gone, zero8, a - 1);
     // A full forest cell among 6 biomass neighbours may turn to coal (drawn later).
-    const RU8x64 coal = HEXD_M8(k == 6) & HEXD_M8(a == cap) & forest;
+    const RU8x64 coal = HEXD_CMP8(k, ==, 6) & HEXD_CMP8(a, ==, cap) & forest;
     // Empty land with capacity and 2 or 3 biomass neighbours may sprout (drawn later).
-    const RU8x64 birth = HEXD_M8(r == RES_NONE) & HEXD_M8(cap > 0) & (HEXD_M8(k == 2) | HEXD_M8(k == 3));
+    const RU8x64 birth = HEXD_CMP8(r, ==, RES_NONE) & HEXD_CMP8(cap, >, 0) & (HEXD_CMP8(k, ==, 2) | HEXD_CMP8(k, ==, 3));
     const RU8x64 live = freeM & ~wg & bio;
     // Growth toward cap plus one-sided diffusion (pulled up, never down), in
     // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
@@ -154,7 +154,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     // full (a mature forest) or that grows nothing (barren land) skips the
     // 16-bit part.
     RU8x64 v8 = cap;
-    if (laneBits(live & ~die & ~coal & HEXD_M8(a < cap))) {
+    if (laneBits(live & ~die & ~coal & HEXD_CMP8(a, <, cap))) {
       // v = min(cap, a + 1 + max(0, pull >> 3)): for a < cap the rule as
       // written; for a >= cap it is cap either way (a + 1 + x > cap). The
       // 16-bit lanes are the row's bytes in unpack order (widen16 / pack8),
@@ -168,17 +168,17 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
       RI16x32 vh[2];
       for (int h = 0; h < 2; h++) {
         const RI16x32 a16 = widen16(a, h), pull = sum[h] - widen16(k, h) * a16, inc = pull >> 3;
-        vh[h] = a16 + one + resSel(inc > zero, inc, zero);
+        vh[h] = a16 + one + resSel(HEXD_CMP16(inc, >, zero), inc, zero);
       }
       const RU8x64 v = pack8(vh[0], vh[1]);
-      v8 = resSel8(HEXD_M8(v < cap), v, cap);
+      v8 = resSel8(HEXD_CMP8(v, <, cap), v, cap);
     }
     const RU8x64 na0 = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
     const RU8x64 nr0 = resSel8(live & die & gone, zero8, r);
     const RU8x64 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
     // Bit j: cell j needs a random draw (drawn for the whole slot below).
-    const uint64_t flagBits = laneBits(HEXD_M8(f_ != 0) & colMask);
-    nDraws = draws.collect(nDraws, i, flagBits, laneBits(HEXD_M8(f_ == 2)));
+    const uint64_t flagBits = laneBits(HEXD_CMP8(f_, !=, 0) & colMask);
+    nDraws = draws.collect(nDraws, i, flagBits, laneBits(HEXD_CMP8(f_, ==, 2)));
     const RU8x64 na_ = na0, nr_ = nr0;
     if (full) {
       storeRow(namt + q, na_, amt + q);
@@ -190,8 +190,8 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     if (Stats) {
       // A flagged cell keeps res and amt here (a draw's success is written
       // below): only its power can have changed.
-      const RU8x64 dRes = HEXD_M8(nr_ != r) & colMask, dAmt_ = HEXD_M8(na_ != a) & colMask;
-      const RU8x64 dPow = ClearPower ? HEXD_M8(resLoad8(power + q) != 0) & colMask : zero8;
+      const RU8x64 dRes = HEXD_CMP8(nr_, !=, r) & colMask, dAmt_ = HEXD_CMP8(na_, !=, a) & colMask;
+      const RU8x64 dPow = ClearPower ? HEXD_CMP8(resLoad8(power + q), !=, 0) & colMask : zero8;
       anyRes |= dRes;
       anyAmt |= dAmt_;
       anyPow |= dPow;
