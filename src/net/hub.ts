@@ -62,7 +62,7 @@ export interface Hub {
    */
   submit(session: Session, body: unknown, tag: { ref?: string; key?: string }): { tick: number; count: number; results: Promise<ActionOutcome[]> }
   /** Like `submit`, with a callback (outcomes, or null and the error) instead of a promise: the WebSocket hot path. */
-  submitThen(session: Session, body: unknown, tag: { ref?: string; key?: string }, done: (outs: ActionOutcome[] | null, err?: unknown, outsJson?: string[]) => void): { tick: number; count: number }
+  submitThen(session: Session, body: unknown, tag: { ref?: string; key?: string }, done: (outs: ActionOutcome[] | null, err?: unknown, outsJson?: string[], tick?: number) => void): { tick: number; count: number }
   /** Set by the daemon while shutting down: new sessions and actions are refused. */
   draining: boolean
   /**
@@ -184,7 +184,7 @@ export function createHub(opts: HubOptions): Hub {
       // One metric update per outcome kind, not per action.
       if (ok) acceptedN.inc(ok)
       if (ok < outs.length) rejectedN.inc(outs.length - ok)
-      done(outs, undefined, outsJson)
+      done(outs, undefined, outsJson, tick)
     })
     queuedN.inc(list.length)
     return { tick, count: list.length }

@@ -29,11 +29,12 @@ export function actionResultJson(o: ActionOutcome, oJson: string, tick: number, 
 
 /**
  * The reply to an `action` push: `ok {tick, results}` when every action succeeded, else
- * `error {code, reason, tick, results}` naming the first failure (`tick` left out when unknown).
+ * `error {code, reason, tick, results}` naming the first failure. `tick` is the first outcome's, else
+ * `batchTick` (the tick the batch went into: a rejected outcome carries none), left out when unknown.
  */
-export function actionReplyJson(outs: ActionOutcome[], outsJson: string[]): { status: 'ok' | 'error'; json: string } {
+export function actionReplyJson(outs: ActionOutcome[], outsJson: string[], batchTick?: number): { status: 'ok' | 'error'; json: string } {
   const failed = outs.find((o) => !o.ok) as { code: unknown; reason: unknown } | undefined
-  const tick = outs[0]?.tick
+  const tick = outs[0]?.tick ?? batchTick
   const results = `[${outsJson.join(',')}]`
   if (tick !== undefined && !(typeof tick === 'number' && Number.isFinite(tick))) {
     return failed

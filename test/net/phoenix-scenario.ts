@@ -37,6 +37,9 @@ export async function twoPlayers(t: Test, transport: 'websocket' | 'longpoll'): 
     return c && c.owner === ra.player.index ? c : null
   })
   t.equal(seenByB.owner, ra.player.index, "B receives the diff of A's change")
+  const refused = await push(chB, 'action', { type: 'claim', cell: ra.player.cell })
+  t.match(refused, { status: 'error', response: { code: 'HEXD_NOT_OWNER', results: [{ ok: false }] } }, "B's claim of A's cell is refused with the reason")
+  t.ok(Number.isInteger(refused.response.tick) && refused.response.tick > res.response.tick, `the refusal names the tick it was decided at (${refused.response.tick})`)
   const result = await until('action_result for A', () => A.received.find((m) => m.event === 'action_result'))
   t.match(result, { topic: `player:${ra.player.id}`, payload: { ok: true, tick: res.response.tick } }, 'action_result in the outbox')
 

@@ -13,9 +13,9 @@ const tag = fc.record({ ref: fc.option(fc.string(), { nil: undefined }), key: fc
 function resultRef(o: ActionOutcome, tick: number, tg: { ref?: string; key?: string }, index?: number): string {
   return JSON.stringify({ tick: (o as { tick?: number }).tick ?? tick, ...o, ...(tg.ref !== undefined ? { ref: tg.ref } : {}), ...(tg.key !== undefined ? { key: tg.key } : {}), ...(index !== undefined ? { index } : {}) })
 }
-function replyRef(outs: ActionOutcome[]): { status: string; json: string } {
+function replyRef(outs: ActionOutcome[], batchTick?: number): { status: string; json: string } {
   const failed = outs.find((o) => !o.ok) as { code: string; reason: string } | undefined
-  const tick = outs[0]?.tick
+  const tick = outs[0]?.tick ?? batchTick
   return failed ? { status: 'error', json: JSON.stringify({ code: failed.code, reason: failed.reason, tick, results: outs }) } : { status: 'ok', json: JSON.stringify({ tick, results: outs }) }
 }
 
@@ -28,10 +28,13 @@ t.test('action_result text is exactly the serialized object', async (t) => {
 })
 
 t.test('the action reply is exactly the serialized response', async (t) => {
-  fc.assert(fc.property(fc.array(outcome, { minLength: 1, maxLength: 5 }), (outs) => {
-    const got = actionReplyJson(outs, outs.map((o) => JSON.stringify(o)))
-    const want = replyRef(outs)
+  fc.assert(fc.property(fc.array(outcome, { minLength: 1, maxLength: 5 }), fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: undefined }), (outs, batchTick) => {
+    const got = actionReplyJson(outs, outs.map((o) => JSON.stringify(o)), batchTick)
+    const want = replyRef(outs, batchTick)
     return got.status === want.status && got.json === want.json
   }))
   t.pass('same text')
+  const rejected = { ok: false, code: 'HEXD_CELL_TAKEN', reason: 'taken' } as ActionOutcome
+  t.equal(actionReplyJson([rejected], [JSON.stringify(rejected)], 12).json, '{"code":"HEXD_CELL_TAKEN","reason":"taken","tick":12,"results":[{"ok":false,"code":"HEXD_CELL_TAKEN","reason":"taken"}]}',
+    'a rejected action\'s reply names the tick its batch went into')
 })

@@ -227,10 +227,10 @@ export class PhoenixConnection {
   }
 
   private action(s: Session, f: Frame): void {
-    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err, outsJson) => {
+    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err, outsJson, tick) => {
       if (!outs) return this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err))
       // ok {tick, results} / error {code, reason, tick, results}: see results.ts.
-      const { status, json } = actionReplyJson(outs, outsJson ?? outs.map((o) => JSON.stringify(o)))
+      const { status, json } = actionReplyJson(outs, outsJson ?? outs.map((o) => JSON.stringify(o)), tick)
       if (!this.closed) this.send(encodeReplyJson(f.joinRef, f.ref, f.topic, status, json))
     })
   }
