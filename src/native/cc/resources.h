@@ -101,11 +101,14 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     for (uint32_t i = 0; i < kern::SIDE_AHEAD; i++) sides->store(cres, camt, i);
   for (uint32_t i = 0; i < rows; i++) {
     if (sides && i + kern::SIDE_AHEAD < rows) sides->store(cres, camt, i + kern::SIDE_AHEAD);
+    // The row's draw flags; `lively`: some part was not barren (a barren
+    // row flags nothing and skips the collection).
     uint64_t flagBits = 0, coalBits = 0;
-    for (uint32_t h = 0; h < PARTS && W * h < cols; h++) {
+    bool lively = false;
+    for (uint32_t h = 0; h < PARTS && (h == 0 || W * h < cols); h++) {
       const uint32_t q = (i + 1) * STRIDE + 1 + W * h;
       // Bytes of this part that are real cells (all of them in a full chunk).
-      const uint32_t w = full ? W : cols - W * h < W ? cols - W * h : W;
+      const uint32_t w = PARTS == 1 ? (full ? W : cols) : cols - W * h < W ? cols - W * h : W;
       const bool first = h == 0, last = h == PARTS - 1;
       // Reads of 64 cells from a row start stay inside the plane (halo ring
       // around a 64x64 interior); only `cols` of them are written back.
@@ -190,6 +193,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
       const V nr0 = resSel8(live & die & gone, zero8, r);
       const V f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
       // Bit j: cell j needs a random draw (drawn for the whole slot below).
+      lively = true;
       flagBits |= laneBits(HEXD_CMP8(f_, !=, 0) & colMask[h]) << (W * h);
       coalBits |= laneBits(HEXD_CMP8(f_, ==, 2)) << (W * h);
       const V na_ = na0, nr_ = nr0;
@@ -212,7 +216,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
         if (ClearPower) memset(npower + q, 0, w);
       }
     }
-    nDraws = draws.collect(nDraws, i, flagBits, coalBits);
+    if (lively) nDraws = draws.collect(nDraws, i, flagBits, coalBits);
   }
   // The draws' successes: biomass -> coal changes res (and amt unless it was
   // already 40), none -> biomass changes res; a cell not counted yet (its
