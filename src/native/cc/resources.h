@@ -21,11 +21,12 @@ using namespace eng;
 
 // phaseResources, branch-free over whole rows. Per row (64 cells in 8-bit
 // lanes of GCC vector types: one AVX-512 register; sixth pass, it was two
-// half rows of 32 before, twice the instructions for the 8-bit part), the
+// half rows of 32 before, twice the instructions for the 8-bit part; without
+// AVX-512BW still two halves of one ymm each, lanes.h RowV), the
 // neighbour biomass count and amount sum are vector adds over the 6 implicit
 // offsets, and every real cell's deterministic outcome is selected with masks
 // (no per-cell branches); the neighbour amount sum and the growth computed
-// from it need 16 bits and run on the two 32-lane halves of the row. Next
+// from it need 16 bits and run on the two halves of the row vector. Next
 // res/amt are written for all real cells (the unchanged value where the rules
 // leave a cell alone, which is what the copy current -> next put there). The
 // outcomes that need a random draw (birth on empty land with 2 or 3 biomass
