@@ -77,17 +77,24 @@ struct Hash64 {
 // takes word k of each cell of column class j mod 16, then Hash64 folds
 // (chunk id, rows, cols, lanes). A block of 16 columns is one 16-wide step per
 // word kind, written with GCC vector extensions so it is SIMD whatever the
-// auto-vectoriser decides (AVX-512: one register per word kind; narrower ISAs
-// split it), and the four word kinds are independent dependency chains.
+// auto-vectoriser decides, and the four word kinds are independent dependency
+// chains. The step vector (HashV) is one register: with AVX-512F 16 lanes,
+// else 8 lanes (HASH_VECS = 2 per block); a 64-byte GCC vector without
+// AVX-512 lives in memory and the loop-carried state went through 16-byte
+// stores and 32-byte reloads (failed store forwarding every step).
 constexpr uint32_t HASH_LANES = 64;
 typedef uint32_t V16u __attribute__((vector_size(64)));
+typedef uint32_t V8u __attribute__((vector_size(32)));
 typedef uint16_t V16h __attribute__((vector_size(32)));
+typedef uint16_t V8h __attribute__((vector_size(16)));
 typedef uint8_t V16b __attribute__((vector_size(16)));
-// 16 bytes / 16 u16 at p (unaligned) widened to 32-bit lanes. With AVX-512
-// by the widening-load instructions (maskz forms: GCC 12 warns on the
-// unmasked ones); GCC 12 compiles __builtin_convertvector
+typedef uint8_t V8b __attribute__((vector_size(8)));
+// 16 (AVX-512F) or 8 bytes / u16 at p (unaligned) widened to 32-bit lanes.
+// With AVX-512 by the widening-load instructions (maskz forms: GCC 12 warns
+// on the unmasked ones); GCC 12 compiles __builtin_convertvector
 // from 8 to 32 bits into per-byte scalar code (~5x slower chunk hash).
 #ifdef __AVX512F__
+typedef V16u HashV;
 inline V16u load8(const uint8_t* p) {
   const __m512i v = _mm512_maskz_cvtepu8_epi32(0xFFFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   V16u r;
@@ -101,26 +108,22 @@ inline V16u load16(const uint16_t* p) {
   return r;
 }
 #elif defined(__AVX2__)
-// AVX2: two 8-lane widening loads per vector, for the same reason.
-inline V16u join32(__m256i lo, __m256i hi) {
-  V16u r;
-  memcpy(&r, &lo, 32);
-  memcpy(reinterpret_cast<uint8_t*>(&r) + 32, &hi, 32);
+typedef V8u HashV;
+// AVX2: the 8-lane widening loads, for the same reason.
+inline V8u fromM256(__m256i v) {
+  V8u r;
+  memcpy(&r, &v, 32);
   return r;
 }
-inline V16u load8(const uint8_t* p) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return join32(_mm256_cvtepu8_epi32(b), _mm256_cvtepu8_epi32(_mm_srli_si128(b, 8)));
-}
-inline V16u load16(const uint16_t* p) {
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  return join32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(b)), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(b, 1)));
-}
+inline V8u load8(const uint8_t* p) { return fromM256(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+inline V8u load16(const uint16_t* p) { return fromM256(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))); }
 #else
-inline V16u load8(const uint8_t* p) { V16b b; memcpy(&b, p, 16); return __builtin_convertvector(b, V16u); }
-inline V16u load16(const uint16_t* p) { V16h b; memcpy(&b, p, 32); return __builtin_convertvector(b, V16u); }
+typedef V8u HashV;
+inline V8u load8(const uint8_t* p) { V8b b; memcpy(&b, p, 8); return __builtin_convertvector(b, V8u); }
+inline V8u load16(const uint16_t* p) { V8h b; memcpy(&b, p, 16); return __builtin_convertvector(b, V8u); }
 #endif
-inline V16u vstep32(V16u h, V16u k) {
+constexpr uint32_t HASH_PER = sizeof(HashV) / 4, HASH_VECS = 16 / HASH_PER;
+inline HashV vstep32(HashV h, HashV k) {
   k *= 0xcc9e2d51u;
   k = (k << 15) | (k >> 17);
   k *= 0x1b873593u;
@@ -143,21 +146,32 @@ inline void chunkHashT(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint3
   const uint8_t *dir = p.p8(PL8_DIR), *item = p.p8(PL8_ITEM), *count = p.p8(PL8_COUNT), *progress = p.p8(PL8_PROGRESS);
   const uint8_t *recipe = p.p8(PL8_RECIPE), *inA = p.p8(PL8_INA), *inB = p.p8(PL8_INB), *power = p.p8(PL8_POWER);
   const uint16_t *owner = p.p16(PL16_OWNER), *stock = p.p16(PL16_STOCK);
-  V16u s0, s1, s2, s3;
-  memcpy(&s0, s, 64); memcpy(&s1, s + 16, 64); memcpy(&s2, s + 32, 64); memcpy(&s3, s + 48, 64);
+  // sv[k][v]: word kind k's lanes 16·k + HASH_PER·v .. + HASH_PER - 1.
+  HashV sv[4][HASH_VECS];
+  const auto toArray = [&] {
+    for (uint32_t k = 0; k < 4; k++)
+      for (uint32_t v = 0; v < HASH_VECS; v++) memcpy(s + 16 * k + HASH_PER * v, &sv[k][v], sizeof(HashV));
+  };
+  const auto fromArray = [&] {
+    for (uint32_t k = 0; k < 4; k++)
+      for (uint32_t v = 0; v < HASH_VECS; v++) memcpy(&sv[k][v], s + 16 * k + HASH_PER * v, sizeof(HashV));
+  };
+  fromArray();
   const uint32_t full = cols & ~15u;
   for (uint32_t i = 0; i < rows; i++) {
     const uint32_t row = (i + 1) * STRIDE + 1;
     for (uint32_t j = 0; j < full; j += 16) {
-      const uint32_t q = row + j;
-      s0 = vstep32(s0, load8(terrain + q) | (load8(res + q) << 8) | (load8(amt + q) << 16) | (load8(st + q) << 24));
-      if (!All) continue;
-      s1 = vstep32(s1, load8(dir + q) | (load8(item + q) << 8) | (load8(count + q) << 16) | (load8(progress + q) << 24));
-      s2 = vstep32(s2, load8(recipe + q) | (load8(inA + q) << 8) | (load8(inB + q) << 16) | (load8(power + q) << 24));
-      s3 = vstep32(s3, load16(owner + q) | (load16(stock + q) << 16));
+      for (uint32_t v = 0; v < HASH_VECS; v++) {
+        const uint32_t q = row + j + HASH_PER * v;
+        sv[0][v] = vstep32(sv[0][v], load8(terrain + q) | (load8(res + q) << 8) | (load8(amt + q) << 16) | (load8(st + q) << 24));
+        if (!All) continue;
+        sv[1][v] = vstep32(sv[1][v], load8(dir + q) | (load8(item + q) << 8) | (load8(count + q) << 16) | (load8(progress + q) << 24));
+        sv[2][v] = vstep32(sv[2][v], load8(recipe + q) | (load8(inA + q) << 8) | (load8(inB + q) << 16) | (load8(power + q) << 24));
+        sv[3][v] = vstep32(sv[3][v], load16(owner + q) | (load16(stock + q) << 16));
+      }
     }
     if (full < cols) {  // a partial block (chunks whose width is not a multiple of 16), in row order
-      memcpy(s, &s0, 64); memcpy(s + 16, &s1, 64); memcpy(s + 32, &s2, 64); memcpy(s + 48, &s3, 64);
+      toArray();
       for (uint32_t j = full; j < cols; j++) {
         const uint32_t q = row + j, l = j & 15;
         s[l] = step32(s[l], uint32_t(terrain[q]) | (uint32_t(res[q]) << 8) | (uint32_t(amt[q]) << 16) | (uint32_t(st[q]) << 24));
@@ -166,10 +180,10 @@ inline void chunkHashT(const Planes& p, const uint32_t* hdr, uint32_t& lo, uint3
         s[32 + l] = step32(s[32 + l], uint32_t(recipe[q]) | (uint32_t(inA[q]) << 8) | (uint32_t(inB[q]) << 16) | (uint32_t(power[q]) << 24));
         s[48 + l] = step32(s[48 + l], uint32_t(owner[q]) | (uint32_t(stock[q]) << 16));
       }
-      memcpy(&s0, s, 64); memcpy(&s1, s + 16, 64); memcpy(&s2, s + 32, 64); memcpy(&s3, s + 48, 64);
+      fromArray();
     }
   }
-  memcpy(s, &s0, 64); memcpy(s + 16, &s1, 64); memcpy(s + 32, &s2, 64); memcpy(s + 48, &s3, 64);
+  toArray();
   if (All && rest) memcpy(rest, s + 16, 48 * 4);
   if (!All) memcpy(s + 16, rest, 48 * 4);
   Hash64 h;

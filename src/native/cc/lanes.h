@@ -1,10 +1,12 @@
-// Lane types and helpers of the resources phase (resources.h): 64 cells of
-// a row in one GCC vector (one AVX-512 register), masks as lane vectors or
-// 64-bit words, and the per-slot terrain bit masks (seventh pass). Split out
-// of resources.h to keep it one concern.
+// Lane types and helpers of the resources phase (resources.h): the cells of
+// a row in GCC vectors (with AVX-512BW one 64-lane register per row, else two
+// 32-lane halves: RowV), masks as lane vectors or 64-bit words, and the
+// per-slot terrain bit masks (seventh pass). Split out of resources.h to keep
+// it one concern.
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -20,16 +22,42 @@ typedef uint8_t RU8x64 __attribute__((vector_size(64)));
 typedef uint8_t RU8x32 __attribute__((vector_size(32)));
 typedef int16_t RI16x32 __attribute__((vector_size(64)));
 
-// 64 bytes at p as 8-bit lanes (p may be unaligned).
-inline RU8x64 resLoad8(const uint8_t* p) {
-  RU8x64 x;
-  memcpy(&x, p, 64);
+// sizeof(V) bytes at p as 8-bit lanes (p may be unaligned).
+template <class V = RU8x64>
+inline V resLoad8(const uint8_t* p) {
+  V x;
+  memcpy(&x, p, sizeof x);
   return x;
 }
-inline RU8x64 resSel8(RU8x64 m, RU8x64 a, RU8x64 b) { return (m & a) | (~m & b); }
-// Lanewise m ? a : b for masks m of all-ones / zero lanes.
-inline RI16x32 resSel(RI16x32 m, RI16x32 a, RI16x32 b) { return (m & a) | (~m & b); }
 typedef int16_t RI16x16 __attribute__((vector_size(32)));
+// Lanewise m ? a : b for masks m of all-ones / zero lanes (any lane type).
+template <class V>
+inline V resSel8(V m, V a, V b) { return (m & a) | (~m & b); }
+template <class V>
+inline V resSel(V m, V a, V b) { return (m & a) | (~m & b); }
+
+// The row vector of the resources pass and its 16-bit half. Without
+// AVX-512BW a 64-byte GCC vector has no register mode: GCC keeps it in memory
+// and moves it in 16-byte pieces (stores of halves then 32-byte reloads, which
+// fail store forwarding), so those builds take a row as two 32-lane halves,
+// each one ymm register.
+template <class V>
+struct RowLanes;
+template <>
+struct RowLanes<RU8x64> {
+  typedef RI16x32 W16;
+  static constexpr uint32_t N = 64;
+};
+template <>
+struct RowLanes<RU8x32> {
+  typedef RI16x16 W16;
+  static constexpr uint32_t N = 32;
+};
+#ifdef __AVX512BW__
+typedef RU8x64 RowV;
+#else
+typedef RU8x32 RowV;
+#endif
 
 // Lanewise comparisons as all-ones / zero masks: HEXD_CMP8(a, ==, b) on u8
 // lanes, HEXD_CMP16(a, >, b) on i16 lanes (b may be a scalar). With AVX-512BW
@@ -54,10 +82,18 @@ inline V byHalves(const V& a, const V& b, F cmp) {
 #define HEXD_CMP8(a, op, b) ((RU8x64)((a) op (b)))
 #define HEXD_CMP16(a, op, b) ((RI16x32)((a) op (b)))
 #else
-#define HEXD_CMP8(a, op, b) \
-  (::hexd::rules::byHalves<RU8x32>(RU8x64(a), RU8x64{} + (b), [](RU8x32 x, RU8x32 y) { return (RU8x32)(x op y); }))
-#define HEXD_CMP16(a, op, b) \
-  (::hexd::rules::byHalves<RI16x16>(RI16x32(a), RI16x32{} + (b), [](RI16x16 x, RI16x16 y) { return (RI16x16)(x op y); }))
+// A 32-byte vector compares as it is; a 64-byte one by halves of type H.
+template <class H, class V, class F>
+inline V cmpLanes(const V& a, const V& b, F cmp) {
+  if constexpr (sizeof(V) == 64) return byHalves<H>(a, b, cmp);
+  else return cmp(a, b);
+}
+#define HEXD_CMP_(H, a, op, b)                                                                             \
+  (::hexd::rules::cmpLanes<H>(std::decay_t<decltype(a)>(a), std::decay_t<decltype(a)>{} + (b), [](auto x, auto y) { \
+    return decltype(x)(x op y);                                                                             \
+  }))
+#define HEXD_CMP8(a, op, b) HEXD_CMP_(RU8x32, a, op, b)
+#define HEXD_CMP16(a, op, b) HEXD_CMP_(RI16x16, a, op, b)
 #endif
 
 // Half h of x's 64 u8 lanes zero-extended to 16 bits, in unpack order (with
@@ -116,6 +152,25 @@ inline uint64_t laneBits(RU8x64 m) {
 #endif
 }
 
+// The inverse of laneBits on 32 lanes: lane l all-ones where bit l is set.
+inline RU8x32 laneMask32(uint32_t b) {
+  RU8x32 m;
+#ifdef __AVX2__
+  // Broadcast the 32 mask bits, give byte l the mask byte l / 8 (vpshufb
+  // works within 128-bit lanes, which both hold the broadcast), then test bit
+  // l % 8 of it.
+  const __m256i sel = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                       2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bit = _mm256_set1_epi64x(int64_t(0x8040201008040201ull));
+  const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(int32_t(b)), sel);
+  const __m256i r = _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
+  memcpy(&m, &r, 32);
+#else
+  for (uint32_t l = 0; l < 32; l++) m[l] = (b >> l & 1) ? 0xFF : 0;
+#endif
+  return m;
+}
+
 // The inverse of laneBits: lane l all-ones where bit l is set.
 inline RU8x64 laneMask(uint64_t b) {
 #ifdef __AVX512BW__
@@ -124,16 +179,9 @@ inline RU8x64 laneMask(uint64_t b) {
   memcpy(&m, &v, 64);
   return m;
 #elif defined(__AVX2__)
-  // Each half: broadcast its 32 mask bits, give byte l the mask byte l / 8
-  // (vpshufb works within 128-bit lanes, which both hold the broadcast), then
-  // test bit l % 8 of it.
-  const __m256i sel = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-                                       2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-  const __m256i bit = _mm256_set1_epi64x(int64_t(0x8040201008040201ull));
   RU8x64 m;
   for (int h = 0; h < 2; h++) {
-    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(int32_t(uint32_t(b >> (32 * h)))), sel);
-    const __m256i r = _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
+    const RU8x32 r = laneMask32(uint32_t(b >> (32 * h)));
     memcpy(reinterpret_cast<uint8_t*>(&m) + 32 * h, &r, 32);
   }
   return m;
@@ -142,6 +190,59 @@ inline RU8x64 laneMask(uint64_t b) {
   for (uint32_t l = 0; l < 64; l++) m[l] = (b >> l & 1) ? 0xFF : 0;
   return m;
 #endif
+}
+
+// The helpers above on a half row (RowV without AVX-512BW): one ymm each.
+inline RI16x16 widen16(RU8x32 x, int h) {
+#ifdef __AVX2__
+  __m256i v;
+  memcpy(&v, &x, 32);
+  const __m256i w = h ? _mm256_unpackhi_epi8(v, _mm256_setzero_si256()) : _mm256_unpacklo_epi8(v, _mm256_setzero_si256());
+  RI16x16 out;
+  memcpy(&out, &w, 32);
+  return out;
+#else
+  typedef uint8_t RU8x16 __attribute__((vector_size(16)));
+  RU8x16 y;
+  memcpy(&y, reinterpret_cast<const uint8_t*>(&x) + 16 * h, 16);
+  return __builtin_convertvector(y, RI16x16);
+#endif
+}
+inline RU8x32 pack8(RI16x16 lo, RI16x16 hi) {
+  RU8x32 out;
+#ifdef __AVX2__
+  __m256i l, h;
+  memcpy(&l, &lo, 32);
+  memcpy(&h, &hi, 32);
+  const __m256i w = _mm256_packus_epi16(l, h);
+  memcpy(&out, &w, 32);
+#else
+  typedef uint8_t RU8x16 __attribute__((vector_size(16)));
+  const RI16x16 z = {}, top = z + 255;
+  lo = resSel(HEXD_CMP16(lo, <, z), z, resSel(HEXD_CMP16(lo, >, top), top, lo));
+  hi = resSel(HEXD_CMP16(hi, <, z), z, resSel(HEXD_CMP16(hi, >, top), top, hi));
+  const RU8x16 a = __builtin_convertvector(lo, RU8x16), b = __builtin_convertvector(hi, RU8x16);
+  memcpy(reinterpret_cast<uint8_t*>(&out), &a, 16);
+  memcpy(reinterpret_cast<uint8_t*>(&out) + 16, &b, 16);
+#endif
+  return out;
+}
+inline uint64_t laneBits(RU8x32 m) {
+#ifdef __AVX2__
+  __m256i a;
+  memcpy(&a, &m, 32);
+  return uint32_t(_mm256_movemask_epi8(a));
+#else
+  uint64_t b = 0;
+  for (uint32_t l = 0; l < 32; l++) b |= uint64_t(m[l] >> 7) << l;
+  return b;
+#endif
+}
+// laneMask for either row vector type.
+template <class V>
+inline V laneMaskOf(uint64_t b) {
+  if constexpr (sizeof(V) == 64) return laneMask(b);
+  else return laneMask32(uint32_t(b));
 }
 
 // The forest and grass masks of a slot's real cells (PhaseCtx::terrBits):

@@ -21,11 +21,12 @@ using namespace eng;
 
 // phaseResources, branch-free over whole rows. Per row (64 cells in 8-bit
 // lanes of GCC vector types: one AVX-512 register; sixth pass, it was two
-// half rows of 32 before, twice the instructions for the 8-bit part), the
+// half rows of 32 before, twice the instructions for the 8-bit part; without
+// AVX-512BW still two halves of one ymm each, lanes.h RowV), the
 // neighbour biomass count and amount sum are vector adds over the 6 implicit
 // offsets, and every real cell's deterministic outcome is selected with masks
 // (no per-cell branches); the neighbour amount sum and the growth computed
-// from it need 16 bits and run on the two 32-lane halves of the row. Next
+// from it need 16 bits and run on the two halves of the row vector. Next
 // res/amt are written for all real cells (the unchanged value where the rules
 // leave a cell alone, which is what the copy current -> next put there). The
 // outcomes that need a random draw (birth on empty land with 2 or 3 biomass
@@ -40,21 +41,28 @@ struct ResStats {
   uint32_t planes = 0;  // bit PL8_RES / PL8_AMT / PL8_POWER: the planes with any change
 };
 
-// A full-width row into next, with its two ring side cells copied from the
-// current copy (planes.h SIDES_BY_RESOURCES: copyForTick leaves them to this
-// pass, so they are written while the row's lines are in cache).
-inline void storeRow(uint8_t* __restrict d, const RU8x64& v, const uint8_t* __restrict s) {
-  d[-1] = s[-1];
-  memcpy(d, &v, 64);
-  d[64] = s[64];
+// A full-width part (W lanes) of a row into next, the row's two ring side
+// cells copied from the current copy with its first and last part (planes.h
+// SIDES_BY_RESOURCES: copyForTick leaves them to this pass, so they are
+// written while the row's lines are in cache).
+template <class V>
+inline void storePart(uint8_t* __restrict d, const V& v, const uint8_t* __restrict s, bool first, bool last) {
+  if (first) d[-1] = s[-1];
+  memcpy(d, &v, sizeof v);
+  if (last) d[sizeof v] = s[sizeof v];
 }
 
 // The pass, compiled per case (sixth pass): Stats (a chunk without
 // structures: every cell is free, changes are counted), ClearPower (next
 // power written 0, see phaseResources) and Winter are template parameters, so
-// each variant carries no masks or counters it does not need.
-template <bool Stats, bool ClearPower, bool Winter>
+// each variant carries no masks or counters it does not need. A row is
+// 64 / W parts of W = RowLanes<V>::N lanes (lanes.h RowV: one part with
+// AVX-512BW); every rule is lanewise, so the parts are independent but for
+// the row's draw flags, collected once per row in lane order.
+template <bool Stats, bool ClearPower, bool Winter, class V = RowV>
 inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& nxt, ResStats* stats) {
+  typedef typename RowLanes<V>::W16 W16;
+  constexpr uint32_t W = RowLanes<V>::N, PARTS = CHUNK / W;
   const uint8_t* terrain = c.terrain ? c.terrain : cur.p8(PL8_TERRAIN);
   const uint8_t* res = cur.p8(PL8_RES);
   const uint8_t* amt = cur.p8(PL8_AMT);
@@ -69,19 +77,20 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   // a fifth of this pass when every chunk took it).
   const bool full = cols == CHUNK;
   const uint64_t base = uint64_t(c.hdr[SH_BASE_LO]) + uint64_t(c.hdr[SH_BASE_HI]) * 4294967296ull;
-  const RI16x32 zero = {}, one = zero + 1;
+  const W16 zero = {}, one = zero + 1;
   bool anyFlag = false;
   DrawList draws;
   uint32_t nDraws = 0;
   const uint8_t* power = cur.p8(PL8_POWER);
   uint8_t* npower = nxt.p8(PL8_POWER);
-  const RU8x64 zero8 = {};
-  RU8x64 anyRes = zero8, anyAmt = zero8, anyPow = zero8;
-  // Changed cells, per lane (at most 1 per row: fits 8 bits over 64 rows);
-  // lanes at or beyond `cols` are masked out.
-  RU8x64 cellAcc = zero8;
-  RU8x64 colMask;
-  for (uint32_t l = 0; l < 64; l++) colMask[l] = l < cols ? 0xFF : 0;
+  const V zero8 = {};
+  V anyRes = zero8, anyAmt = zero8, anyPow = zero8;
+  // Changed cells, per lane (at most 1 per row and part: fits 8 bits over 64
+  // rows of 2 parts); lanes at or beyond `cols` are masked out.
+  V cellAcc = zero8;
+  V colMask[PARTS];
+  for (uint32_t h = 0; h < PARTS; h++)
+    for (uint32_t l = 0; l < W; l++) colMask[h][l] = W * h + l < cols ? 0xFF : 0;
   uint32_t cells = 0;
   const uint32_t preCoal = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_COAL), preBirth = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_BIRTH);
   // Seam columns left to this pass by copyHalo (sides.h): rows 0..AHEAD-1
@@ -92,112 +101,123 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   if (sides)
     for (uint32_t i = 0; i < kern::SIDE_AHEAD; i++) sides->store(cres, camt, i);
   for (uint32_t i = 0; i < rows; i++) {
-    const uint32_t q = (i + 1) * STRIDE + 1;
     if (sides && i + kern::SIDE_AHEAD < rows) sides->store(cres, camt, i + kern::SIDE_AHEAD);
-    // Reads of 64 cells from a row start stay inside the plane (halo ring
-    // around a 64x64 interior); only `cols` of them are written back.
-    // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
-    // 16-bit lanes only for the neighbour sum and the growth it feeds.
-    const RU8x64 r = resLoad8(res + q), a = resLoad8(amt + q);
-    const RU8x64 bio = HEXD_CMP8(r, ==, RES_BIOMASS);
-    RU8x64 forest, grass;
-    if (c.terrBits) {
-      forest = laneMask(c.terrBits[i]);
-      grass = laneMask(c.terrBits[CHUNK + i]);
-    } else {
-      const RU8x64 t = resLoad8(terrain + q);
-      forest = HEXD_CMP8(t, ==, TERRAIN_FOREST);
-      grass = HEXD_CMP8(t, ==, TERRAIN_GRASS);
-    }
-    if (!laneBits(bio | forest | grass)) {
-      // A barren row (no biomass, no land with capacity: sea, desert, rock,
-      // ice) stays as it is: nothing lives there to grow or die, and birth
-      // needs capacity. Same bytes as the full pass, a fraction of the work.
-      if (full) {
-        storeRow(namt + q, a, amt + q);
-        storeRow(nres + q, r, res + q);
+    // The row's draw flags; `lively`: some part was not barren (a barren
+    // row flags nothing and skips the collection).
+    uint64_t flagBits = 0, coalBits = 0;
+    bool lively = false;
+    for (uint32_t h = 0; h < PARTS && (h == 0 || W * h < cols); h++) {
+      const uint32_t q = (i + 1) * STRIDE + 1 + W * h;
+      // Bytes of this part that are real cells (all of them in a full chunk).
+      const uint32_t w = PARTS == 1 ? (full ? W : cols) : cols - W * h < W ? cols - W * h : W;
+      const bool first = h == 0, last = h == PARTS - 1;
+      // Reads of 64 cells from a row start stay inside the plane (halo ring
+      // around a 64x64 interior); only `cols` of them are written back.
+      // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
+      // 16-bit lanes only for the neighbour sum and the growth it feeds.
+      const V r = resLoad8<V>(res + q), a = resLoad8<V>(amt + q);
+      const V bio = HEXD_CMP8(r, ==, RES_BIOMASS);
+      V forest, grass;
+      if (c.terrBits) {
+        forest = laneMaskOf<V>(c.terrBits[i] >> (W * h));
+        grass = laneMaskOf<V>(c.terrBits[CHUNK + i] >> (W * h));
       } else {
-        memcpy(namt + q, &a, cols);
-        memcpy(nres + q, &r, cols);
+        const V t = resLoad8<V>(terrain + q);
+        forest = HEXD_CMP8(t, ==, TERRAIN_FOREST);
+        grass = HEXD_CMP8(t, ==, TERRAIN_GRASS);
       }
-      if (ClearPower) {
-        const RU8x64 dPow = HEXD_CMP8(resLoad8(power + q), !=, 0) & colMask;
-        anyPow |= dPow;
-        cellAcc += dPow & uint8_t(1);
-        memset(npower + q, 0, full ? CHUNK : cols);
+      if (!laneBits(bio | forest | grass)) {
+        // A barren row (no biomass, no land with capacity: sea, desert, rock,
+        // ice) stays as it is: nothing lives there to grow or die, and birth
+        // needs capacity. Same bytes as the full pass, a fraction of the work.
+        if (full) {
+          storePart(namt + q, a, amt + q, first, last);
+          storePart(nres + q, r, res + q, first, last);
+        } else {
+          memcpy(namt + q, &a, w);
+          memcpy(nres + q, &r, w);
+        }
+        if (ClearPower) {
+          const V dPow = HEXD_CMP8(resLoad8<V>(power + q), !=, 0) & colMask[h];
+          anyPow |= dPow;
+          cellAcc += dPow & uint8_t(1);
+          memset(npower + q, 0, w);
+        }
+        continue;
       }
-      continue;
-    }
-    RU8x64 k = zero8, nb[6];
-    for (int d = 0; d < 6; d++) {
-      nb[d] = HEXD_CMP8(resLoad8(res + int(q) + DIR_OFFSETS[d]), ==, RES_BIOMASS);
-      k -= nb[d];
-    }
-    const RU8x64 freeM = Stats ? ~zero8 : HEXD_CMP8(resLoad8(st + q), ==, 0);
-    const RU8x64 cap = (forest & uint8_t(RULE_CAP_FOREST)) | (grass & uint8_t(RULE_CAP_GRASS));
-    // Winter: grass biomass halves (amounts below 2 stay).
-    const RU8x64 wg = Winter ? bio & grass : zero8;
-    const RU8x64 wAmt = resSel8(HEXD_CMP8(a, >=, 2), a >> 1, a);
-    // Biomass without neighbours or on land without capacity dies back by one.
-    const RU8x64 die = HEXD_CMP8(k, ==, 0) | HEXD_CMP8(cap, ==, 0);
-    const RU8x64 gone = HEXD_CMP8(a, <=, 1);
-    const RU8x64 dAmt = resSel8(gone, zero8, a - 1);
-    // A full forest cell among 6 biomass neighbours may turn to coal (drawn later).
-    const RU8x64 coal = HEXD_CMP8(k, ==, 6) & HEXD_CMP8(a, ==, cap) & forest;
-    // Empty land with capacity and 2 or 3 biomass neighbours may sprout (drawn later).
-    const RU8x64 birth = HEXD_CMP8(r, ==, RES_NONE) & HEXD_CMP8(cap, >, 0) & (HEXD_CMP8(k, ==, 2) | HEXD_CMP8(k, ==, 3));
-    const RU8x64 live = freeM & ~wg & bio;
-    // Growth toward cap plus one-sided diffusion (pulled up, never down), in
-    // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
-    // Where a >= cap the result is cap whatever the neighbours (the increment
-    // is never negative, then clamped), so a row whose every growing cell is
-    // full (a mature forest) or that grows nothing (barren land) skips the
-    // 16-bit part.
-    RU8x64 v8 = cap;
-    if (laneBits(live & ~die & ~coal & HEXD_CMP8(a, <, cap))) {
-      // v = min(cap, a + 1 + max(0, pull >> 3)): for a < cap the rule as
-      // written; for a >= cap it is cap either way (a + 1 + x > cap). The
-      // 16-bit lanes are the row's bytes in unpack order (widen16 / pack8),
-      // the pack saturates (v <= 447 fits 16 bits) and the min is taken in 8.
-      RI16x32 sum[2] = {zero, zero};
+      V k = zero8, nb[6];
       for (int d = 0; d < 6; d++) {
-        const RU8x64 md = resLoad8(amt + int(q) + DIR_OFFSETS[d]) & nb[d];
-        sum[0] += widen16(md, 0);
-        sum[1] += widen16(md, 1);
+        nb[d] = HEXD_CMP8(resLoad8<V>(res + int(q) + DIR_OFFSETS[d]), ==, RES_BIOMASS);
+        k -= nb[d];
       }
-      RI16x32 vh[2];
-      for (int h = 0; h < 2; h++) {
-        const RI16x32 a16 = widen16(a, h), pull = sum[h] - widen16(k, h) * a16, inc = pull >> 3;
-        vh[h] = a16 + one + resSel(HEXD_CMP16(inc, >, zero), inc, zero);
+      const V freeM = Stats ? ~zero8 : HEXD_CMP8(resLoad8<V>(st + q), ==, 0);
+      const V cap = (forest & uint8_t(RULE_CAP_FOREST)) | (grass & uint8_t(RULE_CAP_GRASS));
+      // Winter: grass biomass halves (amounts below 2 stay).
+      const V wg = Winter ? bio & grass : zero8;
+      const V wAmt = resSel8(HEXD_CMP8(a, >=, 2), a >> 1, a);
+      // Biomass without neighbours or on land without capacity dies back by one.
+      const V die = HEXD_CMP8(k, ==, 0) | HEXD_CMP8(cap, ==, 0);
+      const V gone = HEXD_CMP8(a, <=, 1);
+      const V dAmt = resSel8(gone, zero8, a - 1);
+      // A full forest cell among 6 biomass neighbours may turn to coal (drawn later).
+      const V coal = HEXD_CMP8(k, ==, 6) & HEXD_CMP8(a, ==, cap) & forest;
+      // Empty land with capacity and 2 or 3 biomass neighbours may sprout (drawn later).
+      const V birth = HEXD_CMP8(r, ==, RES_NONE) & HEXD_CMP8(cap, >, 0) & (HEXD_CMP8(k, ==, 2) | HEXD_CMP8(k, ==, 3));
+      const V live = freeM & ~wg & bio;
+      // Growth toward cap plus one-sided diffusion (pulled up, never down), in
+      // 16 bits: sum and k * a reach 1530. The result is <= cap, so it fits 8.
+      // Where a >= cap the result is cap whatever the neighbours (the increment
+      // is never negative, then clamped), so a row whose every growing cell is
+      // full (a mature forest) or that grows nothing (barren land) skips the
+      // 16-bit part.
+      V v8 = cap;
+      if (laneBits(live & ~die & ~coal & HEXD_CMP8(a, <, cap))) {
+        // v = min(cap, a + 1 + max(0, pull >> 3)): for a < cap the rule as
+        // written; for a >= cap it is cap either way (a + 1 + x > cap). The
+        // 16-bit lanes are the row's bytes in unpack order (widen16 / pack8),
+        // the pack saturates (v <= 447 fits 16 bits) and the min is taken in 8.
+        W16 sum[2] = {zero, zero};
+        for (int d = 0; d < 6; d++) {
+          const V md = resLoad8<V>(amt + int(q) + DIR_OFFSETS[d]) & nb[d];
+          sum[0] += widen16(md, 0);
+          sum[1] += widen16(md, 1);
+        }
+        W16 vh[2];
+        for (int b = 0; b < 2; b++) {
+          const W16 a16 = widen16(a, b), pull = sum[b] - widen16(k, b) * a16, inc = pull >> 3;
+          vh[b] = a16 + one + resSel(HEXD_CMP16(inc, >, zero), inc, zero);
+        }
+        const V v = pack8(vh[0], vh[1]);
+        v8 = resSel8(HEXD_CMP8(v, <, cap), v, cap);
       }
-      const RU8x64 v = pack8(vh[0], vh[1]);
-      v8 = resSel8(HEXD_CMP8(v, <, cap), v, cap);
+      const V na0 = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
+      const V nr0 = resSel8(live & die & gone, zero8, r);
+      const V f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
+      // Bit j: cell j needs a random draw (drawn for the whole slot below).
+      lively = true;
+      flagBits |= laneBits(HEXD_CMP8(f_, !=, 0) & colMask[h]) << (W * h);
+      coalBits |= laneBits(HEXD_CMP8(f_, ==, 2)) << (W * h);
+      const V na_ = na0, nr_ = nr0;
+      if (full) {
+        storePart(namt + q, na_, amt + q, first, last);
+        storePart(nres + q, nr_, res + q, first, last);
+      } else {
+        memcpy(namt + q, &na_, w);
+        memcpy(nres + q, &nr_, w);
+      }
+      if (Stats) {
+        // A flagged cell keeps res and amt here (a draw's success is written
+        // below): only its power can have changed.
+        const V dRes = HEXD_CMP8(nr_, !=, r) & colMask[h], dAmt_ = HEXD_CMP8(na_, !=, a) & colMask[h];
+        const V dPow = ClearPower ? HEXD_CMP8(resLoad8<V>(power + q), !=, 0) & colMask[h] : zero8;
+        anyRes |= dRes;
+        anyAmt |= dAmt_;
+        anyPow |= dPow;
+        cellAcc += (dRes | dAmt_ | dPow) & uint8_t(1);
+        if (ClearPower) memset(npower + q, 0, w);
+      }
     }
-    const RU8x64 na0 = resSel8(live, resSel8(die, dAmt, resSel8(coal, a, v8)), resSel8(freeM & wg, wAmt, a));
-    const RU8x64 nr0 = resSel8(live & die & gone, zero8, r);
-    const RU8x64 f_ = (live & ~die & coal & uint8_t(2)) | (freeM & ~wg & birth & uint8_t(1));
-    // Bit j: cell j needs a random draw (drawn for the whole slot below).
-    const uint64_t flagBits = laneBits(HEXD_CMP8(f_, !=, 0) & colMask);
-    nDraws = draws.collect(nDraws, i, flagBits, laneBits(HEXD_CMP8(f_, ==, 2)));
-    const RU8x64 na_ = na0, nr_ = nr0;
-    if (full) {
-      storeRow(namt + q, na_, amt + q);
-      storeRow(nres + q, nr_, res + q);
-    } else {
-      memcpy(namt + q, &na_, cols);
-      memcpy(nres + q, &nr_, cols);
-    }
-    if (Stats) {
-      // A flagged cell keeps res and amt here (a draw's success is written
-      // below): only its power can have changed.
-      const RU8x64 dRes = HEXD_CMP8(nr_, !=, r) & colMask, dAmt_ = HEXD_CMP8(na_, !=, a) & colMask;
-      const RU8x64 dPow = ClearPower ? HEXD_CMP8(resLoad8(power + q), !=, 0) & colMask : zero8;
-      anyRes |= dRes;
-      anyAmt |= dAmt_;
-      anyPow |= dPow;
-      cellAcc += (dRes | dAmt_ | dPow) & uint8_t(1);
-      if (ClearPower) memset(npower + q, 0, full ? CHUNK : cols);
-    }
+    if (lively) nDraws = draws.collect(nDraws, i, flagBits, coalBits);
   }
   // The draws' successes: biomass -> coal changes res (and amt unless it was
   // already 40), none -> biomass changes res; a cell not counted yet (its
@@ -214,7 +234,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     }
   });
   if (Stats) {
-    for (uint32_t l = 0; l < 64; l++) cells += cellAcc[l];
+    for (uint32_t l = 0; l < W; l++) cells += cellAcc[l];
     stats->cells = cells;
     stats->planes |= (laneBits(anyRes) ? 1u << PL8_RES : 0u) | (laneBits(anyAmt) ? 1u << PL8_AMT : 0u) | (laneBits(anyPow) ? 1u << PL8_POWER : 0u);
   }
