@@ -107,6 +107,11 @@ inline V16u load16(const uint16_t* p) {
   memcpy(&r, &v, 64);
   return r;
 }
+#elif defined(HEXD_WIDE_LANES)
+// The AVX-512 shape on any CPU, for tests (see lanes.h); slow, not for use.
+typedef V16u HashV;
+inline V16u load8(const uint8_t* p) { V16b b; memcpy(&b, p, 16); return __builtin_convertvector(b, V16u); }
+inline V16u load16(const uint16_t* p) { V16h b; memcpy(&b, p, 32); return __builtin_convertvector(b, V16u); }
 #elif defined(__AVX2__)
 typedef V8u HashV;
 // AVX2: the 8-lane widening loads, for the same reason.

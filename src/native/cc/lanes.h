@@ -53,7 +53,10 @@ struct RowLanes<RU8x32> {
   typedef RI16x16 W16;
   static constexpr uint32_t N = 32;
 };
-#ifdef __AVX512BW__
+// HEXD_WIDE_LANES (a test build only: docs/NATIVE.md "Ninth pass") takes the
+// AVX-512 shape, one 64-lane part per row, on any CPU, so that its code runs
+// in the tests where no AVX-512 machine is at hand.
+#if defined(__AVX512BW__) || defined(HEXD_WIDE_LANES)
 typedef RU8x64 RowV;
 #else
 typedef RU8x32 RowV;
