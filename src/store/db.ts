@@ -23,6 +23,14 @@ export interface Db extends Sql {
   readonly location: string
   /** Runs `fn` inside BEGIN/COMMIT (ROLLBACK when it throws) on one connection. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>
+  /**
+   * Runs the writes `fn` makes as one transaction, for write-only work (write-behind flushes): a
+   * statement's result is not available inside `fn` (PGlite resolves every `tx.query` with no
+   * rows and sends the statements to its thread in one message once `fn` returns, so nothing
+   * else waits behind the transaction while the daemon's loop is busy; Postgres runs it as
+   * `transaction`).
+   */
+  writeTransaction(fn: (tx: Sql) => Promise<void>): Promise<void>
   /** Runs a script of several statements without parameters. */
   exec(script: string): Promise<void>
   /** A Kysely instance on this database (used by the migration runner). */

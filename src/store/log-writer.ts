@@ -138,7 +138,7 @@ export class LogWriter {
     const players = this.src.playerIds().map((id) => this.src.player(id)).filter((p): p is PlayerRow => p !== undefined)
     const ends: Array<{ topic: string; p: number; end: number }> = []
     for (const topic of TOPICS) for (let p = 0; p < this.log.partitions(topic); p++) ends.push({ topic, p, end: (await this.log.bounds(topic, p)).end })
-    await this.db.transaction(async (tx) => {
+    await this.db.writeTransaction(async (tx) => {
       await writeChunksIn(this.db, tx, this.o.size, rows)
       await upsertPlayers(tx, players)
       for (const e of ends) await this.offsets.setIn(tx, PERSIST_GROUP, e.topic, e.p, e.end)
@@ -189,7 +189,7 @@ export class LogWriter {
     const rows = this.chunkRows(chunkIds)
     const players = [...playerIds].map((id) => this.src.player(id)).filter((p): p is PlayerRow => p !== undefined)
     try {
-      await this.db.transaction(async (tx) => {
+      await this.db.writeTransaction(async (tx) => {
         await writeChunksIn(this.db, tx, this.o.size, rows)
         await upsertPlayers(tx, players)
         for (const [k, o] of offsets) await this.offsets.commitIn(tx, PERSIST_GROUP, k.slice(0, k.indexOf('/')), o.p, o.next)

@@ -55,6 +55,8 @@ class PgDb implements Db {
     return (await this.pool.query(sql, params as unknown[])).rows as T[]
   }
 
+  writeTransaction(fn: (tx: Sql) => Promise<void>): Promise<void> { return this.transaction(fn) }
+
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
     let broken = false

@@ -62,6 +62,11 @@ export class PGliteThread implements PGliteLike {
     return this.call({ op: 'query', sql, params, blob })
   }
 
+  /** Runs `statements` as one transaction on the thread, with no other call between them. */
+  tx(statements: Array<{ sql: string; params: unknown[]; blob?: Uint8Array }>): Promise<null> {
+    return this.call({ op: 'tx', statements })
+  }
+
   exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number }>> {
     return this.call({ op: 'exec', sql })
   }

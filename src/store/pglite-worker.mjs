@@ -2,6 +2,7 @@
 // has its own thread). It runs one message at a time, in arrival order, and
 // answers each with its id:
 //   { op: 'open', dir } | { op: 'query', sql, params, blob? } | { op: 'exec', sql } | { op: 'close' }
+//   | { op: 'tx', statements: [{ sql, params, blob? }] } (BEGIN, each, COMMIT; ROLLBACK on error)
 //   → { id, ok: true, out } | { id, ok: false, error: { name, message, code?, … } }
 // Plain JavaScript on purpose: a worker thread does not inherit the tsx loader
 // the CLI registers, and this file needs nothing but PGlite.
@@ -25,6 +26,19 @@ async function run(m) {
       return plain(await pg.query(m.sql, m.params, m.blob ? { blob: new Blob([m.blob]) } : undefined))
     case 'exec':
       return (await pg.exec(m.sql)).map(plain)
+    case 'tx':
+      // A whole write transaction in one message: no other message can run
+      // between its statements, and none waits on the main thread's event loop
+      // between them (pglite.ts writeTransaction says why).
+      await pg.query('BEGIN')
+      try {
+        for (const s of m.statements) await pg.query(s.sql, s.params, s.blob ? { blob: new Blob([s.blob]) } : undefined)
+      } catch (err) {
+        await pg.query('ROLLBACK').catch(() => {})
+        throw err
+      }
+      await pg.query('COMMIT')
+      return null
     case 'close':
       if (pg) await pg.close()
       pg = null

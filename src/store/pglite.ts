@@ -51,8 +51,11 @@ export async function openPGlite(dir: string): Promise<Db> {
   return new PGliteDb(pg, dir)
 }
 
-/** The transaction handle PGliteDb gives `fn` (copyFrom checks it came from here). */
-interface PGliteTx extends Sql { readonly owner: PGliteDb }
+/**
+ * The transaction handle PGliteDb gives `fn` (copyFrom checks it came from here). A write
+ * transaction's handle records statements (`record`) instead of running them.
+ */
+interface PGliteTx extends Sql { readonly owner: PGliteDb; readonly record?: Array<{ sql: string; params: unknown[]; blob?: Uint8Array }> }
 
 class PGliteDb implements Db {
   readonly kind = 'pglite' as const
@@ -97,8 +100,26 @@ class PGliteDb implements Db {
     }
   }
 
+  /**
+   * A write-only transaction as one message to PGlite's thread. Why: with `transaction`, every
+   * statement is a round trip through this thread's event loop, and while the daemon's loop is
+   * busy with a thousand sockets each took milliseconds; the journal's commit, which must not
+   * run inside another transaction, waited behind a write-behind flush of a dozen statements for
+   * tens of ms, once a second (docs/SERVE.md "Fifth pass").
+   */
+  async writeTransaction(fn: (tx: Sql) => Promise<void>): Promise<void> {
+    const record: NonNullable<PGliteTx['record']> = []
+    const tx: PGliteTx = { owner: this, record, query: async <R>(sql: string, params: unknown[] = []) => { record.push({ sql, params }); return [] as R[] } }
+    await fn(tx)
+    if (record.length === 0) return
+    await this.idle()
+    await this.pg.tx(record)
+  }
+
   async copyFrom(tx: Sql, copySql: string, data: Uint8Array): Promise<void> {
     if ((tx as Partial<PGliteTx>).owner !== this) throw new Error('copyFrom needs a transaction opened by this Db')
+    const record = (tx as PGliteTx).record
+    if (record) { record.push({ sql: copySql, params: [], blob: data }); return }
     await this.pg.query(copySql, [], data)
   }
 
