@@ -99,6 +99,28 @@ inline V cmpLanes(const V& a, const V& b, F cmp) {
 #define HEXD_CMP16(a, op, b) HEXD_CMP_(RI16x16, a, op, b)
 #endif
 
+// Generic forms of widen16 / pack8 for ISAs without the intrinsics below:
+// half h of x zero-extended (plain halves), and two 16-bit vectors clamped
+// to 0..255 and narrowed back (U8h is half of U8).
+template <class W16, class U8h, class U8>
+inline W16 widenHalf(const U8& x, int h) {
+  U8h y;
+  memcpy(&y, reinterpret_cast<const uint8_t*>(&x) + sizeof(U8h) * h, sizeof y);
+  return __builtin_convertvector(y, W16);
+}
+template <class U8, class U8h, class W16>
+inline U8 packHalves(W16 lo, W16 hi) {
+  const W16 z = {}, top = z + 255;
+  lo = resSel(HEXD_CMP16(lo, <, z), z, resSel(HEXD_CMP16(lo, >, top), top, lo));
+  hi = resSel(HEXD_CMP16(hi, <, z), z, resSel(HEXD_CMP16(hi, >, top), top, hi));
+  const U8h a = __builtin_convertvector(lo, U8h), b = __builtin_convertvector(hi, U8h);
+  U8 out;
+  memcpy(reinterpret_cast<uint8_t*>(&out), &a, sizeof a);
+  memcpy(reinterpret_cast<uint8_t*>(&out) + sizeof a, &b, sizeof b);
+  return out;
+}
+typedef uint8_t RU8x16 __attribute__((vector_size(16)));
+
 // Half h of x's 64 u8 lanes zero-extended to 16 bits, in unpack order (with
 // AVX-512BW: bytes 0-7, 16-23, 32-39, 48-55 for h = 0, the others for h = 1;
 // one vpunpck[lh]bw each). Lanewise arithmetic does not care about the
@@ -112,9 +134,7 @@ inline RI16x32 widen16(RU8x64 x, int h) {
   memcpy(&out, &w, 64);
   return out;
 #else
-  RU8x32 y;
-  memcpy(&y, reinterpret_cast<const uint8_t*>(&x) + 32 * h, 32);
-  return __builtin_convertvector(y, RI16x32);
+  return widenHalf<RI16x32, RU8x32>(x, h);
 #endif
 }
 // The inverse of widen16 on its two halves, saturating each lane to 0..255.
@@ -127,12 +147,7 @@ inline RU8x64 pack8(RI16x32 lo, RI16x32 hi) {
   const __m512i w = _mm512_packus_epi16(l, h);
   memcpy(&out, &w, 64);
 #else
-  const RI16x32 z = {}, top = z + 255;
-  lo = resSel(HEXD_CMP16(lo, <, z), z, resSel(HEXD_CMP16(lo, >, top), top, lo));
-  hi = resSel(HEXD_CMP16(hi, <, z), z, resSel(HEXD_CMP16(hi, >, top), top, hi));
-  const RU8x32 a = __builtin_convertvector(lo, RU8x32), b = __builtin_convertvector(hi, RU8x32);
-  memcpy(reinterpret_cast<uint8_t*>(&out), &a, 32);
-  memcpy(reinterpret_cast<uint8_t*>(&out) + 32, &b, 32);
+  out = packHalves<RU8x64, RU8x32>(lo, hi);
 #endif
   return out;
 }
@@ -205,10 +220,7 @@ inline RI16x16 widen16(RU8x32 x, int h) {
   memcpy(&out, &w, 32);
   return out;
 #else
-  typedef uint8_t RU8x16 __attribute__((vector_size(16)));
-  RU8x16 y;
-  memcpy(&y, reinterpret_cast<const uint8_t*>(&x) + 16 * h, 16);
-  return __builtin_convertvector(y, RI16x16);
+  return widenHalf<RI16x16, RU8x16>(x, h);
 #endif
 }
 inline RU8x32 pack8(RI16x16 lo, RI16x16 hi) {
@@ -220,13 +232,7 @@ inline RU8x32 pack8(RI16x16 lo, RI16x16 hi) {
   const __m256i w = _mm256_packus_epi16(l, h);
   memcpy(&out, &w, 32);
 #else
-  typedef uint8_t RU8x16 __attribute__((vector_size(16)));
-  const RI16x16 z = {}, top = z + 255;
-  lo = resSel(HEXD_CMP16(lo, <, z), z, resSel(HEXD_CMP16(lo, >, top), top, lo));
-  hi = resSel(HEXD_CMP16(hi, <, z), z, resSel(HEXD_CMP16(hi, >, top), top, hi));
-  const RU8x16 a = __builtin_convertvector(lo, RU8x16), b = __builtin_convertvector(hi, RU8x16);
-  memcpy(reinterpret_cast<uint8_t*>(&out), &a, 16);
-  memcpy(reinterpret_cast<uint8_t*>(&out) + 16, &b, 16);
+  out = packHalves<RU8x32, RU8x16>(lo, hi);
 #endif
   return out;
 }

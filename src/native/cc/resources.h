@@ -111,6 +111,17 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
       // Bytes of this part that are real cells (all of them in a full chunk).
       const uint32_t w = PARTS == 1 ? (full ? W : cols) : cols - W * h < W ? cols - W * h : W;
       const bool first = h == 0, last = h == PARTS - 1;
+      // This part's next amt and res: a full chunk's with its seam bytes
+      // (storePart), else the row's `w` real cells.
+      const auto writeNext = [&](const V& na, const V& nr) {
+        if (full) {
+          storePart(namt + q, na, amt + q, first, last);
+          storePart(nres + q, nr, res + q, first, last);
+        } else {
+          memcpy(namt + q, &na, w);
+          memcpy(nres + q, &nr, w);
+        }
+      };
       // Reads of 64 cells from a row start stay inside the plane (halo ring
       // around a 64x64 interior); only `cols` of them are written back.
       // 8-bit lanes for everything that fits (counts, masks, amounts, caps);
@@ -130,13 +141,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
         // A barren row (no biomass, no land with capacity: sea, desert, rock,
         // ice) stays as it is: nothing lives there to grow or die, and birth
         // needs capacity. Same bytes as the full pass, a fraction of the work.
-        if (full) {
-          storePart(namt + q, a, amt + q, first, last);
-          storePart(nres + q, r, res + q, first, last);
-        } else {
-          memcpy(namt + q, &a, w);
-          memcpy(nres + q, &r, w);
-        }
+        writeNext(a, r);
         if (ClearPower) {
           const V dPow = HEXD_CMP8(resLoad8<V>(power + q), !=, 0) & colMask[h];
           anyPow |= dPow;
@@ -198,13 +203,7 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
       flagBits |= laneBits(HEXD_CMP8(f_, !=, 0) & colMask[h]) << (W * h);
       coalBits |= laneBits(HEXD_CMP8(f_, ==, 2)) << (W * h);
       const V na_ = na0, nr_ = nr0;
-      if (full) {
-        storePart(namt + q, na_, amt + q, first, last);
-        storePart(nres + q, nr_, res + q, first, last);
-      } else {
-        memcpy(namt + q, &na_, w);
-        memcpy(nres + q, &nr_, w);
-      }
+      writeNext(na_, nr_);
       if (Stats) {
         // A flagged cell keeps res and amt here (a draw's success is written
         // below): only its power can have changed.
