@@ -12,12 +12,15 @@
  *   child_process                          Node child_process IPC (process.send) echo
  *   worker_threads                         worker_threads postMessage echo
  *   zeromq                                 zeromq REQ/REP over ipc:// to another process
+ *   raw-futex-{same,split}-cpu,            the raw futex floor and hexd-futex with both sides
+ *   hexd-futex-{same,split}-cpu            pinned to one CPU / two CPUs (ipc-placement.ts),
+ *   hexd-futex-spin-split-cpu              and hexd-futex with spin on two CPUs
  * Each hexd round trip is awaited before the next one is sent (back-to-back load).
  *
  * @example
  * hexd bench ipc --json --iters 5000
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -25,8 +28,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HexdError } from '../errors.ts'
 import type { SimOverhead } from './ipc-sim.ts'
+import { placementRows } from './ipc-placement.ts'
+import { rawRow, row, timeLoop, type IpcRow } from './ipc-timing.ts'
 
-export interface IpcRow { name: string; p50_us: number; p99_us: number; iters: number }
+export type { IpcRow } from './ipc-timing.ts'
+
 export interface IpcReport {
   rows: IpcRow[]
   ratios: Record<string, number>
@@ -35,35 +41,9 @@ export interface IpcReport {
   sim_overhead?: SimOverhead
 }
 
-function pct(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b)
-  return +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(3)
-}
-function row(name: string, us: number[]): IpcRow {
-  return { name, p50_us: pct(us, 0.5), p99_us: pct(us, 0.99), iters: us.length }
-}
-
-/** Times `iters` awaited round trips after a 10% warm-up. */
-async function timeLoop(iters: number, once: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < Math.ceil(iters / 10); i++) await once()
-  const us: number[] = []
-  for (let i = 0; i < iters; i++) {
-    const t0 = process.hrtime.bigint()
-    await once()
-    us.push(Number(process.hrtime.bigint() - t0) / 1000)
-  }
-  return us
-}
-
 async function rawRows(iters: number): Promise<IpcRow[]> {
-  const { workerPath } = await import('../native/addon.ts')
   const out: IpcRow[] = []
-  for (const mode of ['futex', 'eventfd', 'signal']) {
-    const r = spawnSync(workerPath(), ['--raw-bench', mode, '--iters', String(iters)], { encoding: 'utf8' })
-    if (r.status !== 0) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', `raw ${mode} benchmark failed: ${r.stderr || r.error?.message}`)
-    const j = JSON.parse(r.stdout) as IpcRow
-    out.push({ name: j.name, p50_us: j.p50_us, p99_us: j.p99_us, iters: j.iters })
-  }
+  for (const mode of ['futex', 'eventfd', 'signal'] as const) out.push(rawRow(mode, iters))
   return out
 }
 
@@ -137,11 +117,13 @@ async function zeromqRow(iters: number): Promise<IpcRow> {
 }
 
 /** Runs every row; returns the report (ratios relative to same-run baselines). */
-export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?: { size: number; ticks: number; reps: number; rounds?: number } } = {}): Promise<IpcReport> {
+export async function runIpcBench(opts: { iters?: number; spinNs?: number; placement?: boolean; sim?: { size: number; ticks: number; reps: number; rounds?: number } } = {}): Promise<IpcReport> {
   const iters = opts.iters ?? 5000
   const rows: IpcRow[] = []
   rows.push(...await rawRows(iters))
   rows.push(...await hexdRows(iters, opts.spinNs ?? 50_000))
+  const placed = opts.placement === false ? null : await placementRows(iters, opts.spinNs ?? 50_000)
+  if (placed) rows.push(...placed.rows)
   rows.push(await childProcessRow(iters))
   rows.push(await workerThreadsRow(iters))
   rows.push(await zeromqRow(iters))
@@ -155,12 +137,19 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number; sim?:
     child_process_over_hexd_futex_spin_p50: r3(by('child_process').p50_us / by('hexd-futex-spin').p50_us),
     child_process_over_hexd_futex_p50: r3(by('child_process').p50_us / by('hexd-futex').p50_us),
     zeromq_over_hexd_futex_spin_p50: r3(by('zeromq').p50_us / by('hexd-futex-spin').p50_us),
+    ...placed?.ratios,
   }
+  const spinSplit = rows.find((r) => r.name === 'hexd-futex-spin-split-cpu')
+  if (spinSplit) ratios.hexd_futex_spin_p50_us_split_cpu = spinSplit.p50_us
   const notes = [
     'raw-* are two C processes doing one blocking wake-up each way (no spin); hexd-* add the ring, the frame, the addon call and promise resolution in Node.',
     'hexd-*-spin: both sides spin for up to spinNs (bounded, yielding) before sleeping.',
     'hexd-futex / hexd-eventfd: the worker sleeps on the futex / eventfd; its answer wakes Node through an eventfd polled by the event loop. hexd-signal and *-waiter-thread: a native waiter thread sleeps (rt signal / futex / eventfd) and hands over through a ThreadSafeFunction (two wake-ups).',
   ]
+  if (placed) {
+    notes.push(`*-same-cpu / *-split-cpu: both sides pinned to CPU ${placed.cpus[0]} / to CPUs ${placed.cpus.join(' and ')} (raw: the two processes; hexd: this thread and every worker thread). Unpinned, the scheduler may put the raw pair on one CPU and hexd on two in the same run; the placement-matched ratios compare like with like.`)
+    for (const s of placed.skipped) notes.push(`placement skipped: ${s}`)
+  }
   const rep: IpcReport = { rows, ratios, notes }
   if (opts.sim && opts.sim.reps > 0) {
     const { runSimOverhead } = await import('./ipc-sim.ts')

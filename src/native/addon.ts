@@ -59,6 +59,10 @@ export interface NativeAddon {
   regionVersion: number
   daemonSignal: number
   workerSignal: number
+  /** The CPUs thread `tid` may run on (0 = the calling thread); [] when it cannot be read. */
+  cpuAffinity(tid: number): number[]
+  /** Restricts thread `tid` (0 = the calling thread) to `cpus`; false when the kernel refused. */
+  setCpuAffinity(tid: number, cpus: number[]): boolean
 }
 
 export type NativeLoad = { ok: true; addon: NativeAddon } | { ok: false; reason: string }

@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sched.h>
+
 #include <memory>
 #include <thread>
 
@@ -417,12 +419,44 @@ Napi::Value SyncAvailable(const Napi::CallbackInfo& info) {
   return arr;
 }
 
+// cpuAffinity(tid): the CPUs thread `tid` may run on (0 = the calling thread).
+// setCpuAffinity(tid, cpus): restricts it to `cpus`; returns false when the
+// kernel refused (a CPU outside the cgroup's set, a thread that has exited).
+// `hexd bench ipc` uses them to measure both sides of a round trip on one CPU
+// and on two, the same placement for the raw floor and for hexd.
+Napi::Value CpuAffinity(const Napi::CallbackInfo& info) {
+  const pid_t tid = pid_t(info[0].As<Napi::Number>().Int32Value());
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  auto arr = Napi::Array::New(info.Env());
+  if (sched_getaffinity(tid, sizeof set, &set) != 0) return arr;
+  uint32_t k = 0;
+  for (int c = 0; c < CPU_SETSIZE; c++)
+    if (CPU_ISSET(c, &set)) arr.Set(k++, c);
+  return arr;
+}
+
+Napi::Value SetCpuAffinity(const Napi::CallbackInfo& info) {
+  const pid_t tid = pid_t(info[0].As<Napi::Number>().Int32Value());
+  auto cpus = info[1].As<Napi::Array>();
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (uint32_t k = 0; k < cpus.Length(); k++) {
+    const int c = cpus.Get(k).As<Napi::Number>().Int32Value();
+    if (c < 0 || c >= CPU_SETSIZE) return Napi::Boolean::New(info.Env(), false);
+    CPU_SET(c, &set);
+  }
+  return Napi::Boolean::New(info.Env(), sched_setaffinity(tid, sizeof set, &set) == 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeRegion", NativeRegion::Init(env));
   exports.Set("syncAvailable", Napi::Function::New(env, SyncAvailable));
   exports.Set("regionVersion", Napi::Number::New(env, REGION_VERSION));
   exports.Set("daemonSignal", Napi::Number::New(env, daemonSignal()));
   exports.Set("workerSignal", Napi::Number::New(env, WORKER_SIGNAL));
+  exports.Set("cpuAffinity", Napi::Function::New(env, CpuAffinity));
+  exports.Set("setCpuAffinity", Napi::Function::New(env, SetCpuAffinity));
   return exports;
 }
 

@@ -2,6 +2,7 @@
 // hexd's own request/response is compared with in `hexd bench ipc`. No
 // rings, no spinning: one wake-up each way per round trip.
 #include <errno.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -30,9 +31,25 @@ static void fwake(std::atomic<uint32_t>* a) {
 }
 
 // Returns 0 and prints {"name","p50_us","p99_us","iters"} on stdout.
-int rawBench(const char* mode, int iters) {
+// `cpus` ("A,B" or null): pin the parent to CPU A and the child to CPU B, so
+// the floor is measured with a known placement (one CPU: a wake-up is a
+// context switch; two: it crosses CPUs, which on a VM can wake an idle vCPU).
+static bool pinTo(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
+int rawBench(const char* mode, int iters, const char* cpus) {
   const bool fx = !strcmp(mode, "futex"), ev = !strcmp(mode, "eventfd"), sg = !strcmp(mode, "signal");
   if (!fx && !ev && !sg) { fprintf(stderr, "hexd-worker: --raw-bench must be futex, eventfd or signal, got \"%s\"\n", mode); return 64; }
+  int cpuA = -1, cpuB = -1, used = 0;
+  if (cpus && (sscanf(cpus, "%d,%d%n", &cpuA, &cpuB, &used) != 2 || size_t(used) != strlen(cpus) || cpuA < 0 || cpuB < 0 || cpuA >= CPU_SETSIZE || cpuB >= CPU_SETSIZE)) {
+    fprintf(stderr, "hexd-worker: --cpus must be two CPU numbers \"A,B\", got \"%s\"\n", cpus);
+    return 64;
+  }
+  if (cpus && !pinTo(cpuA)) { fprintf(stderr, "hexd-worker: cannot pin to CPU %d: %s\n", cpuA, strerror(errno)); return 71; }
   auto* words = static_cast<std::atomic<uint32_t>*>(mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
   new (&words[0]) std::atomic<uint32_t>(0);
   new (&words[16]) std::atomic<uint32_t>(0);
@@ -49,6 +66,7 @@ int rawBench(const char* mode, int iters) {
   pid_t child = fork();
   if (child == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (cpus && !pinTo(cpuB)) _exit(71);
     for (int i = 0; i < total; i++) {
       if (fx) {
         while (ping->load() == uint32_t(i)) fwait(ping, uint32_t(i));
