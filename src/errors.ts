@@ -85,6 +85,11 @@ export const ERRORS = {
   HEXD_RING_FULL: { status: 503, exit: EX.TEMPFAIL, summary: 'The shared-memory request ring has no room for the request; nothing was sent.' },
   HEXD_TUI_NO_TTY: { status: 400, exit: EX.USAGE, summary: 'hexd tui was started without an interactive terminal (stdin and stdout must be a TTY).' },
   HEXD_NOT_CONNECTED: { status: 503, exit: EX.UNAVAILABLE, summary: 'hexd tui could not send an action: it is not connected to the daemon (yet); the action was not sent.' },
+  HEXD_VERSION_BAD_PATH: { status: 400, exit: EX.USAGE, summary: 'A /versions/<alias or commit>/<path> pseudofile path, alias or revision is malformed.' },
+  HEXD_VERSION_UNKNOWN: { status: 404, exit: EX.NOINPUT, summary: 'A /versions/ alias is not in the linkage file (versions/links.jsonl).' },
+  HEXD_VERSION_NOT_FOUND: { status: 404, exit: EX.NOINPUT, summary: 'A revision is not a commit of this repository, or the path is not in that commit.' },
+  HEXD_VERSION_LINK_EXISTS: { status: 409, exit: EX.DATAERR, summary: 'A /versions/ alias is already linked to another commit (links are append-only).' },
+  HEXD_VERSION_GIT: { status: 503, exit: EX.UNAVAILABLE, summary: 'git (or tar) cannot be run, or this is not a git checkout: /versions/ has no history to read.' },
   HEXD_INTERNAL: { status: 500, exit: EX.SOFTWARE, summary: 'An unexpected internal failure (a bug).' },
 } as const satisfies Record<string, ErrorSpec>
 

@@ -1,6 +1,7 @@
 /**
  * Skips a test when an external component is missing, or fails it when the
- * component is listed in HEXD_REQUIRE (comma-separated: pg,nats,native,pyzmq,browser). CI
+ * component is listed in HEXD_REQUIRE (comma-separated: pg,nats,native,pyzmq,browser,git;
+ * git = this checkout's full history, for the /versions/ tests). CI
  * sets HEXD_REQUIRE so that nothing real is silently skipped.
  *
  * @example
@@ -8,7 +9,7 @@
  */
 import type { Test } from 'tap'
 
-export type Component = 'pg' | 'nats' | 'browser' | 'native' | 'pyzmq'
+export type Component = 'pg' | 'nats' | 'browser' | 'native' | 'pyzmq' | 'git'
 
 /** Components the run insists on (from HEXD_REQUIRE). */
 export function required(): Set<string> {

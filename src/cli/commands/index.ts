@@ -8,6 +8,7 @@ import { register as world } from './world.ts'
 import { register as db } from './db.ts'
 import { register as bench } from './bench.ts'
 import { register as native } from './native.ts'
+import { register as versions } from './versions.ts'
 
 export const COMMANDS: Array<(program: Command) => void> = [
   serve,
@@ -17,4 +18,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   db,
   bench,
   native,
+  versions,
 ]
