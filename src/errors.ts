@@ -90,6 +90,7 @@ export const ERRORS = {
   HEXD_VERSION_NOT_FOUND: { status: 404, exit: EX.NOINPUT, summary: 'A revision is not a commit of this repository, or the path is not in that commit.' },
   HEXD_VERSION_LINK_EXISTS: { status: 409, exit: EX.DATAERR, summary: 'A /versions/ alias is already linked to another commit (links are append-only).' },
   HEXD_VERSION_GIT: { status: 503, exit: EX.UNAVAILABLE, summary: 'git (or tar) cannot be run, or this is not a git checkout: /versions/ has no history to read.' },
+  HEXD_VIEWER_NOT_BUILT: { status: 503, exit: EX.UNAVAILABLE, summary: 'The web viewer is not built (viewer/dist/index.html is missing): run `npm run build:viewer`.' },
   HEXD_INTERNAL: { status: 500, exit: EX.SOFTWARE, summary: 'An unexpected internal failure (a bug).' },
 } as const satisfies Record<string, ErrorSpec>
 

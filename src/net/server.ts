@@ -1,7 +1,7 @@
 /**
  * The HTTP face of hexd: one fastify server carrying REST, the mailbox and
  * plain long-poll, the Phoenix long-poll and WebSocket transports, /healthz,
- * /metrics and the OpenAPI document at /api/openapi.json. Errors become
+ * /metrics, the OpenAPI document at /api/openapi.json and the web viewer at /viewer/. Errors become
  * `{"error":{code,message,field}}` with the status of their code: schema
  * failures name the field, oversize bodies get 413, unknown routes 404.
  *
@@ -18,6 +18,7 @@ import { HexdError } from '../errors.ts'
 import type { Hub } from './hub.ts'
 import { registerMailbox } from './http/mailbox.ts'
 import { registerRest } from './http/rest.ts'
+import { registerViewer } from './http/viewer.ts'
 import { registerLongPoll } from './phoenix/longpoll.ts'
 import { attachWebSocket } from './phoenix/websocket.ts'
 
@@ -95,6 +96,7 @@ export async function startNetServer(hub: Hub, opts: NetServerOptions): Promise<
   app.addHook('onResponse', async (_req, reply) => { if (reply.statusCode < 400) hub.metrics.httpRequests.inc({ status: String(reply.statusCode) }) })
 
   registerRest(app, hub, opts.health)
+  registerViewer(app)
   const mailbox = registerMailbox(app, hub)
   const longpoll = registerLongPoll(app, hub)
   for (const r of opts.routes ?? []) r(app)

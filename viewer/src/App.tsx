@@ -1,0 +1,91 @@
+/**
+ * The viewer's UI: the 3D scene filling the page, and panels over it — status
+ * (connection, player, tick, UPS, frames per second, cells drawn), inventory
+ * (from `player:<id>`), the hovered cell, the last action's result, and the tool
+ * bar that decides what a click on a cell sends (claim, move, remove, place a
+ * structure facing a direction).
+ *
+ * @example
+ * createRoot(el).render(<App client={client} />)
+ */
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { PROTOTYPES, TERRAIN_NAMES, RES_NAMES } from '../../src/engine/content.ts'
+import type { ActionRecord, ViewerClient } from './client.ts'
+import { exposeTestHook } from './hook.ts'
+import { HexScene } from './scene.ts'
+import { TOOLS, sameTool, toolAction, type Tool } from './tools.ts'
+
+function useClientVersion(client: ViewerClient): number {
+  const version = useRef(0)
+  return useSyncExternalStore(
+    (notify) => client.onChange(() => { version.current++; notify() }),
+    () => version.current,
+  )
+}
+
+function ResultLine({ rec }: { rec: ActionRecord | null }) {
+  if (!rec) return <span>no action yet</span>
+  const what = `${rec.action.type}${rec.action.type === 'place' ? ` ${rec.action.proto}` : ''} cell ${rec.action.cell}`
+  if (!rec.result) return <span className="wait">{what}: waiting for the server…</span>
+  if (rec.result.ok) return <span className="ok">{what}: applied at tick {rec.result.tick}</span>
+  return <span className="bad">{what}: rejected {rec.result.code}: {rec.result.reason}</span>
+}
+
+export function App({ client }: { client: ViewerClient }) {
+  useClientVersion(client)
+  const host = useRef<HTMLDivElement>(null)
+  const [scene, setScene] = useState<HexScene | null>(null)
+  const [tool, setTool] = useState<Tool>({ kind: 'claim' })
+  const [dir, setDir] = useState(0)
+  const [fps, setFps] = useState(0)
+  const [, setHoverTick] = useState(0)
+  const toolRef = useRef({ tool, dir })
+  toolRef.current = { tool, dir }
+
+  useEffect(() => {
+    const s = new HexScene(host.current!, client, (cell) => client.act(toolAction(toolRef.current.tool, cell, toolRef.current.dir)), () => setHoverTick((n) => n + 1))
+    s.start()
+    setScene(s)
+    const unhook = exposeTestHook(client, s)
+    let frames = s.frames, at = performance.now()
+    const timer = setInterval(() => {
+      const now = performance.now()
+      setFps(Math.round(((s.frames - frames) * 1000) / (now - at)))
+      frames = s.frames; at = now
+    }, 1000)
+    return () => { clearInterval(timer); unhook(); s.dispose() }
+  }, [client])
+
+  const p = client.player
+  const hover = scene?.hover ?? null
+  const hc = hover !== null ? client.buffer.view(hover) : undefined
+  const inventory = Object.entries(p?.inventory ?? {}).filter(([, n]) => n > 0)
+
+  return (
+    <>
+      <div id="scene" ref={host} />
+      <div className="panel hud" data-testid="hud">
+        <dl>
+          <dt>connection</dt><dd className={`status-${client.status}`} data-testid="status">{client.status}{client.error ? ` (${client.error})` : ''}</dd>
+          <dt>player</dt><dd data-testid="player">{p ? `${p.name} #${p.index ?? '?'} at cell ${p.cell}` : '—'}</dd>
+          <dt>tick</dt><dd data-testid="tick">{client.buffer.tick}</dd>
+          <dt>UPS</dt><dd>{client.clock ? client.clock.ups().toFixed(1) : '—'}{client.joined ? ` (target ${client.joined.ups})` : ''}</dd>
+          <dt>FPS</dt><dd>{fps}</dd>
+          <dt>cells</dt><dd>{scene?.cellsDrawn ?? 0} in {client.buffer.chunkIds().length} chunks{client.buffer.pending ? `, ${client.buffer.pending} pending` : ''}</dd>
+          <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
+          <dt>hover</dt><dd>{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>
+        </dl>
+      </div>
+      <div className="panel inv" data-testid="inventory">
+        <h3>inventory</h3>
+        {inventory.length ? inventory.map(([k, n]) => <div key={k}>{k}: {n}</div>) : <div>empty</div>}
+      </div>
+      <div className="panel result" data-testid="result"><ResultLine rec={client.lastResult} /></div>
+      <div className="panel tools" data-testid="tools">
+        {TOOLS.map(([label, t]) => <button key={label} className={sameTool(t, tool) ? 'on' : ''} data-tool={label} onClick={() => setTool(t)}>{label}</button>)}
+        <button data-tool="dir" title="direction of placed structures (0..5)" onClick={() => setDir((d) => (d + 1) % 6)}>dir {dir}</button>
+        <button data-tool="centre" onClick={() => scene?.centre()}>centre</button>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,200 @@
+/**
+ * The viewer's connection to the daemon through the official `phoenix` client:
+ * `/socket` over WebSocket with the LongPoll fallback, `world:main` joined as a
+ * new player (rejoins after a reconnect carry the session, token and last seq, so
+ * the outbox resumes with nothing lost), then `player:<id>`. Every outbox message
+ * (both topics share one seq) goes through the WorldBuffer's seq gate; actions are
+ * predicted at once and resolved by the push reply.
+ *
+ * No React, no three.js: the UI and the renderer subscribe to it.
+ *
+ * @example
+ * const c = new ViewerClient({ name: 'alice' })
+ * c.onCells((ids, o) => scene.update(ids, o))
+ * c.connect()
+ * c.act({ type: 'claim', cell: 1234 })
+ */
+// @ts-expect-error the phoenix package ships no type declarations
+import { Socket } from 'phoenix'
+import { TickClock } from './ticks.ts'
+import { WorldBuffer } from './state.ts'
+import type { ActionReply, DiffPayload, JoinReply, SnapshotPayload, ViewerAction, WirePlayer } from './wire.ts'
+
+export type Status = 'connecting' | 'joining' | 'joined' | 'disconnected' | 'error'
+
+/** One action the viewer sent, for the UI and the test hook. */
+export interface ActionRecord {
+  id: number
+  action: ViewerAction
+  /** The cell showed its predicted state before any reply. */
+  optimistic: boolean
+  result?: ActionReply
+}
+
+export interface CellsUpdate {
+  /** The chunk set grew: the renderer rebuilds its mesh. */
+  chunksAdded: number[]
+  /** The change is the player's own prediction or its resolution: show it without easing. */
+  immediate: boolean
+}
+
+type CellsListener = (ids: number[], o: CellsUpdate) => void
+
+const OUTBOX_EVENTS = new Set(['snapshot', 'diff', 'presence_diff', 'player', 'action_result'])
+
+export class ViewerClient {
+  status: Status = 'connecting'
+  /** Why the status is 'error' (or the last join error). */
+  error = ''
+  /** The join reply (session, size, ups…), once joined. */
+  joined: JoinReply | null = null
+  player: WirePlayer | null = null
+  readonly buffer = new WorldBuffer()
+  clock: TickClock | null = null
+  lastResult: ActionRecord | null = null
+  readonly actions: ActionRecord[] = []
+  /** Players online (from presence): one key per player. */
+  online = 0
+
+  private socket: any
+  private world: any
+  private playerChannel: any
+  private creds: { session: string; token: string } | null = null
+  private nextId = 1
+  private acked = 0
+  private ackTimer: ReturnType<typeof setInterval> | undefined
+  private readonly cellListeners = new Set<CellsListener>()
+  private readonly changeListeners = new Set<() => void>()
+  private readonly presence = new Map<string, number>()
+
+  constructor(private readonly opts: { name: string; endpoint?: string }) {
+    if (!/^[\w .-]{1,32}$/.test(opts.name)) throw new Error(`name must be 1-32 letters, digits, spaces, . _ or -, got ${JSON.stringify(opts.name)}`)
+  }
+
+  /** Called with the ids of cells whose shown state changed. Returns an unsubscribe function. */
+  onCells(f: CellsListener): () => void { this.cellListeners.add(f); return () => this.cellListeners.delete(f) }
+  /** Called after any change of status, tick, player or results. Returns an unsubscribe function. */
+  onChange(f: () => void): () => void { this.changeListeners.add(f); return () => this.changeListeners.delete(f) }
+
+  connect(): void {
+    this.socket = new Socket(this.opts.endpoint ?? '/socket', { longPollFallbackMs: 2500, heartbeatIntervalMs: 15000 })
+    this.socket.onOpen(() => { if (this.status !== 'joined') this.setStatus('joining') })
+    this.socket.onClose(() => this.setStatus('disconnected'))
+    this.socket.onError(() => { if (this.status === 'joined') this.setStatus('disconnected') })
+    this.socket.onMessage((m: { topic: string; event: string; payload: any }) => this.message(m.topic, m.event, m.payload))
+    // A params function: a rejoin after a reconnect resumes this session after the last seq seen.
+    this.world = this.socket.channel('world:main', () => (this.creds ? { ...this.creds, after: this.buffer.lastSeq } : { name: this.opts.name }))
+    this.world.join(15000)
+      .receive('ok', (r: JoinReply) => this.joinedWorld(r))
+      .receive('error', (e: { code?: string; reason?: string }) => { this.error = `${e.code ?? 'error'}: ${e.reason ?? 'join refused'}`; this.setStatus('error') })
+      .receive('timeout', () => { this.error = 'join timed out'; this.changed() })
+    this.socket.connect()
+    // Acknowledge what was seen, so the server can release it (docs/PROTOCOL.md "ack").
+    this.ackTimer = setInterval(() => {
+      if (this.status === 'joined' && this.buffer.lastSeq > this.acked) {
+        this.acked = this.buffer.lastSeq
+        this.world.push('ack', { seq: this.acked })
+      }
+    }, 2000)
+  }
+
+  close(): void {
+    clearInterval(this.ackTimer)
+    this.socket?.disconnect()
+  }
+
+  /**
+   * Sends an action and shows its predicted effect at once. Refused locally
+   * (recorded as a failed result, nothing sent) when not joined.
+   */
+  act(action: ViewerAction): ActionRecord {
+    const rec: ActionRecord = { id: this.nextId++, action, optimistic: false }
+    this.actions.push(rec)
+    if (this.actions.length > 50) this.actions.shift()
+    this.lastResult = rec
+    if (this.status !== 'joined' || !this.player) {
+      rec.result = { ok: false, code: 'HEXD_NOT_CONNECTED', reason: 'not connected to the daemon (yet); the action was not sent' }
+      this.changed()
+      return rec
+    }
+    const cell = this.buffer.predict(rec.id, action, this.player.index ?? 0)
+    if (cell !== null) { rec.optimistic = true; this.emitCells([cell], true) }
+    const done = (reply: ActionReply): void => {
+      rec.result = reply
+      const c = this.buffer.resolve(rec.id, reply)
+      if (c !== null) this.emitCells([c], true)
+      this.changed()
+    }
+    this.world.push('action', action, 10000)
+      .receive('ok', (r: { tick: number }) => done({ ok: true, tick: r.tick }))
+      .receive('error', (r: { code?: string; reason?: string; tick?: number }) => done({ ok: false, code: r.code ?? 'error', reason: r.reason ?? 'refused', tick: r.tick }))
+      .receive('timeout', () => done({ ok: false, code: 'timeout', reason: 'no reply within 10 s' }))
+    this.changed()
+    return rec
+  }
+
+  private joinedWorld(r: JoinReply): void {
+    const first = !this.creds
+    this.creds = { session: r.session, token: r.token }
+    this.joined = r
+    this.player = { ...r.player, inventory: r.player.inventory ?? this.player?.inventory ?? {} }
+    if (!this.clock) this.clock = new TickClock(r.ups)
+    if (r.resync) this.buffer.reset()
+    if (first) {
+      this.playerChannel = this.socket.channel(`player:${r.player.id}`, {})
+      this.playerChannel.join()
+    }
+    this.setStatus('joined')
+  }
+
+  private message(topic: string, event: string, payload: any): void {
+    if (event === 'presence_state' && topic === 'world:main') {
+      this.presence.clear()
+      for (const [k, v] of Object.entries(payload as Record<string, { metas: unknown[] }>)) this.presence.set(k, v.metas.length)
+      this.online = this.presence.size
+      this.changed()
+      return
+    }
+    if (!OUTBOX_EVENTS.has(event) || typeof payload?.seq !== 'number') return
+    if (!this.buffer.accept(payload.seq)) return
+    const now = performance.now()
+    switch (event) {
+      case 'snapshot': {
+        const { changed, chunksAdded } = this.buffer.applySnapshot(payload as SnapshotPayload)
+        this.clock?.record(payload.tick, now)
+        this.emitCells(changed, false, chunksAdded)
+        break
+      }
+      case 'diff': {
+        const { changed } = this.buffer.applyDiff(payload as DiffPayload)
+        this.clock?.record(payload.tick, now)
+        this.emitCells(changed, false)
+        break
+      }
+      case 'player': {
+        const p = payload.player as WirePlayer
+        this.player = { ...this.player, ...p, index: p.index ?? this.player?.index }
+        break
+      }
+      case 'presence_diff': {
+        for (const [k, v] of Object.entries((payload.joins ?? {}) as Record<string, { metas: unknown[] }>)) this.presence.set(k, (this.presence.get(k) ?? 0) + v.metas.length)
+        for (const [k, v] of Object.entries((payload.leaves ?? {}) as Record<string, { metas: unknown[] }>)) {
+          const left = (this.presence.get(k) ?? 0) - v.metas.length
+          if (left > 0) this.presence.set(k, left)
+          else this.presence.delete(k)
+        }
+        this.online = this.presence.size
+        break
+      }
+      // action_result repeats the push reply (which resolves the prediction); its seq is counted above.
+    }
+    this.changed()
+  }
+
+  private emitCells(ids: number[], immediate: boolean, chunksAdded: number[] = []): void {
+    for (const f of this.cellListeners) f(ids, { chunksAdded, immediate })
+  }
+
+  private setStatus(s: Status): void { this.status = s; this.changed() }
+  private changed(): void { for (const f of this.changeListeners) f() }
+}

@@ -1,0 +1,41 @@
+/**
+ * A small read-only window into the running viewer for tests and curious users:
+ * `window.__hexdViewer` (status, tick, cellsDrawn, player, lastResult, actions,
+ * frames, and helpers that map cells to page coordinates and back). It changes
+ * nothing; clicks in tests go through the real pointer events.
+ *
+ * @example
+ * const { x, y } = window.__hexdViewer.screenOf(window.__hexdViewer.player.cell)
+ */
+import type { ViewerClient } from './client.ts'
+import type { HexScene } from './scene.ts'
+
+/** Installs the hook; returns a function that removes it. */
+export function exposeTestHook(client: ViewerClient, scene: HexScene): () => void {
+  const hook = {
+    get status() { return client.status },
+    get error() { return client.error },
+    get tick() { return client.buffer.tick },
+    get lastSeq() { return client.buffer.lastSeq },
+    get gaps() { return client.buffer.gaps },
+    get cellsDrawn() { return scene.cellsDrawn },
+    /** Cells held in the state buffer. */
+    get held() { return client.buffer.size },
+    get frames() { return scene.frames },
+    get pending() { return client.buffer.pending },
+    get player() { return client.player ? { ...client.player } : null },
+    get size() { return client.joined?.size ?? 0 },
+    get lastResult() { return client.lastResult ? structuredClone(client.lastResult) : null },
+    get actions() { return structuredClone(client.actions) },
+    /** The shown state of a cell (prediction included). */
+    cell: (id: number) => { const c = client.buffer.view(id); return c ? { ...c } : null },
+    /** The confirmed (server) state of a cell. */
+    confirmed: (id: number) => { const c = client.buffer.cell(id); return c ? { ...c } : null },
+    /** Every cell id held. */
+    cellIds: () => client.buffer.cellIds(),
+    screenOf: (id: number) => scene.screenOf(id),
+    cellAt: (x: number, y: number) => scene.cellAt(x, y),
+  }
+  ;(window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer = hook
+  return () => { delete (window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer }
+}

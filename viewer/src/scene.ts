@@ -1,0 +1,227 @@
+/**
+ * The three.js side: one indexed mesh holding every watched cell as a fan of
+ * triangles (tiles from tiles.ts, vertex colours from colors.ts), a dark globe
+ * under it, a marker on the player's cell, a camera orbiting the sphere's centre
+ * (OrbitControls: drag to turn, wheel to zoom), and a requestAnimationFrame loop
+ * independent of the tick rate that advances the colour eases and renders.
+ *
+ * @example
+ * const scene = new HexScene(container, client, (cell) => client.act({ type: 'claim', cell }))
+ * scene.start()
+ */
+import * as THREE from 'three'
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
+import { unitXYZ } from '../../src/engine/geometry.ts'
+import type { ViewerClient } from './client.ts'
+import { cellColor, type RGB } from './colors.ts'
+import { ColorEaser } from './easing.ts'
+import { cellAtRay } from './pick.ts'
+import { buildTiles, type Tiles } from './tiles.ts'
+
+/** Fraction of a tile's radius drawn (the rest is the gap that outlines cells). */
+const INSET = 0.9
+/** Pointer travel (px) below which a press-release is a click, not a drag. */
+const CLICK_SLOP = 5
+
+export class HexScene {
+  readonly renderer: THREE.WebGLRenderer
+  readonly camera: THREE.PerspectiveCamera
+  /** Frames rendered so far. */
+  frames = 0
+  /** Cells in the mesh. */
+  cellsDrawn = 0
+  /** The cell under the pointer, or null. */
+  hover: number | null = null
+
+  private readonly scene = new THREE.Scene()
+  private readonly controls: OrbitControls
+  private readonly easer = new ColorEaser()
+  private readonly marker: THREE.Mesh
+  private mesh: THREE.Mesh | null = null
+  private tiles: Tiles | null = null
+  private colors: Float32Array | null = null
+  private readonly index = new Map<number, number>()
+  private size = 0
+  private markerCell = -1
+  private raf = 0
+  private down: { x: number; y: number } | null = null
+  private readonly unsub: Array<() => void> = []
+
+  constructor(private readonly host: HTMLElement, private readonly client: ViewerClient, private readonly onClick: (cell: number) => void, private readonly onHover: () => void = () => {}) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: true })
+    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1))
+    this.renderer.setClearColor(0x0b0e14)
+    host.appendChild(this.renderer.domElement)
+    this.camera = new THREE.PerspectiveCamera(50, 1, 0.001, 20)
+    this.camera.up.set(0, 0, 1) // +z is the north pole (src/engine/geometry.ts)
+    this.camera.position.set(3, 0, 0)
+    this.controls = new OrbitControls(this.camera, this.renderer.domElement)
+    this.controls.enablePan = false
+    this.controls.minDistance = 1.02
+    this.controls.maxDistance = 6
+    this.scene.add(new THREE.Mesh(new THREE.SphereGeometry(0.995, 48, 32), new THREE.MeshBasicMaterial({ color: 0x1b2230 })))
+    this.marker = new THREE.Mesh(new THREE.ConeGeometry(1, 2.5, 12), new THREE.MeshBasicMaterial({ color: 0xffffff }))
+    this.marker.visible = false
+    this.scene.add(this.marker)
+    this.unsub.push(client.onCells((ids, o) => this.cellsChanged(ids, o.chunksAdded.length > 0, o.immediate)))
+    this.unsub.push(client.onChange(() => this.playerChanged()))
+    const el = this.renderer.domElement
+    el.addEventListener('pointerdown', this.pointerDown)
+    el.addEventListener('pointerup', this.pointerUp)
+    el.addEventListener('pointermove', this.pointerMove)
+    window.addEventListener('resize', this.resize)
+    this.resize()
+  }
+
+  start(): void {
+    const frame = (now: number): void => {
+      this.raf = requestAnimationFrame(frame)
+      this.renderFrame(now)
+    }
+    this.raf = requestAnimationFrame(frame)
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.raf)
+    for (const u of this.unsub) u()
+    const el = this.renderer.domElement
+    el.removeEventListener('pointerdown', this.pointerDown)
+    el.removeEventListener('pointerup', this.pointerUp)
+    el.removeEventListener('pointermove', this.pointerMove)
+    window.removeEventListener('resize', this.resize)
+    this.controls.dispose()
+    this.renderer.dispose()
+    el.remove()
+  }
+
+  /** Points the camera at the player's cell from a height that shows a few dozen cells. */
+  centre(): void {
+    const p = this.client.player
+    if (!p || !this.size) return
+    const [x, y, z] = unitXYZ(this.size, p.cell)
+    const h = Math.min(2.5, Math.max(0.05, 36 / this.size))
+    this.camera.position.set(x * (1 + h), y * (1 + h), z * (1 + h))
+    this.controls.target.set(0, 0, 0)
+    this.controls.update()
+  }
+
+  /**
+   * Where cell `id`'s centre is on the page (CSS px), or null when it is not
+   * drawn, faces away from the camera or is outside the canvas.
+   */
+  screenOf(id: number): { x: number; y: number } | null {
+    if (!this.index.has(id)) return null
+    const [x, y, z] = unitXYZ(this.size, id)
+    const p = new THREE.Vector3(x, y, z)
+    if (p.dot(this.camera.position.clone().sub(p)) <= 0) return null
+    p.project(this.camera)
+    if (Math.abs(p.x) > 1 || Math.abs(p.y) > 1) return null
+    const r = this.renderer.domElement.getBoundingClientRect()
+    return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height }
+  }
+
+  /** The drawn cell under page point (x, y), or null. */
+  cellAt(x: number, y: number): number | null {
+    if (!this.size) return null
+    const r = this.renderer.domElement.getBoundingClientRect()
+    const ray = new THREE.Raycaster()
+    ray.setFromCamera(new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1), this.camera)
+    const o = ray.ray.origin, d = ray.ray.direction
+    const id = cellAtRay(this.size, [o.x, o.y, o.z], [d.x, d.y, d.z])
+    return id !== null && this.index.has(id) ? id : null
+  }
+
+  private renderFrame(now: number): void {
+    if (this.colors && this.easer.active) {
+      const colors = this.colors
+      this.easer.sample(now, (id, r, g, b) => this.paint(id, [r, g, b], colors))
+      this.mesh!.geometry.getAttribute('color').needsUpdate = true
+    }
+    // Turning speed falls as the camera nears the ground, so a drag moves the view about as far.
+    this.controls.rotateSpeed = Math.min(1, Math.max(0.02, this.camera.position.length() - 1))
+    this.controls.update()
+    this.renderer.render(this.scene, this.camera)
+    this.frames++
+  }
+
+  private cellsChanged(ids: number[], rebuild: boolean, immediate: boolean): void {
+    const size = this.client.joined?.size
+    if (!size) return
+    if (rebuild || !this.mesh || size !== this.size) { this.size = size; this.rebuild(); return }
+    const now = performance.now()
+    const period = this.client.clock?.periodMs() ?? 50
+    for (const id of ids) {
+      const k = this.index.get(id)
+      if (k === undefined) continue
+      const cell = this.client.buffer.view(id)
+      if (!cell) continue
+      const to = cellColor(cell, { pending: this.client.buffer.isPending(id) })
+      const f = this.tiles!.first[k] * 3, c = this.colors!
+      this.easer.start(id, [c[f], c[f + 1], c[f + 2]], to, now, immediate ? 0 : period)
+    }
+  }
+
+  private rebuild(): void {
+    const ids = this.client.buffer.cellIds()
+    const tiles = buildTiles(this.size, ids, INSET)
+    this.index.clear()
+    ids.forEach((id, k) => this.index.set(id, k))
+    this.tiles = tiles
+    this.colors = new Float32Array(tiles.positions.length)
+    for (const id of ids) {
+      const cell = this.client.buffer.view(id)!
+      this.paint(id, cellColor(cell, { pending: this.client.buffer.isPending(id) }), this.colors)
+    }
+    const g = new THREE.BufferGeometry()
+    g.setAttribute('position', new THREE.BufferAttribute(tiles.positions, 3))
+    g.setAttribute('color', new THREE.BufferAttribute(this.colors, 3))
+    g.setIndex(new THREE.BufferAttribute(tiles.indices, 1))
+    g.computeBoundingSphere()
+    if (this.mesh) { this.scene.remove(this.mesh); this.mesh.geometry.dispose() }
+    this.mesh = new THREE.Mesh(g, this.mesh?.material ?? new THREE.MeshBasicMaterial({ vertexColors: true }))
+    this.scene.add(this.mesh)
+    this.cellsDrawn = ids.length
+    this.playerChanged()
+  }
+
+  private paint(id: number, c: RGB, colors: Float32Array): void {
+    const k = this.index.get(id)
+    if (k === undefined) return
+    const first = this.tiles!.first[k], count = this.tiles!.count[k]
+    for (let v = first; v < first + count; v++) { colors[v * 3] = c[0]; colors[v * 3 + 1] = c[1]; colors[v * 3 + 2] = c[2] }
+  }
+
+  private playerChanged(): void {
+    const p = this.client.player
+    if (!p || !this.size || p.cell === this.markerCell) return
+    const firstTime = this.markerCell < 0
+    this.markerCell = p.cell
+    const [x, y, z] = unitXYZ(this.size, p.cell)
+    const s = 0.35 / this.size
+    this.marker.scale.set(s, s, s)
+    this.marker.position.set(x * (1 + 1.25 * s), y * (1 + 1.25 * s), z * (1 + 1.25 * s))
+    // The cone's apex is at +y: turn it to point at the sphere's centre, standing on the cell.
+    this.marker.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), new THREE.Vector3(-x, -y, -z))
+    this.marker.visible = true
+    if (firstTime) this.centre()
+  }
+
+  private readonly pointerDown = (e: PointerEvent): void => { this.down = { x: e.clientX, y: e.clientY } }
+  private readonly pointerUp = (e: PointerEvent): void => {
+    const d = this.down
+    this.down = null
+    if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_SLOP) return
+    const id = this.cellAt(e.clientX, e.clientY)
+    if (id !== null) this.onClick(id)
+  }
+  private readonly pointerMove = (e: PointerEvent): void => {
+    const id = this.cellAt(e.clientX, e.clientY)
+    if (id !== this.hover) { this.hover = id; this.onHover() }
+  }
+  private readonly resize = (): void => {
+    const w = this.host.clientWidth || window.innerWidth, h = this.host.clientHeight || window.innerHeight
+    this.renderer.setSize(w, h)
+    this.camera.aspect = w / h
+    this.camera.updateProjectionMatrix()
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The viewer's local state buffer: the confirmed cells of the watched chunks,
+ * built from the `snapshot` and then the `diff` messages of `world:main`, in
+ * outbox order (`seq`), plus optimistic predictions of the player's own actions
+ * laid over them until the server confirms (kept until a message at or after
+ * the action's tick has arrived) or rejects them (dropped at once: a rollback).
+ *
+ * Pure: no DOM, no three.js, no React, so tap tests it directly.
+ *
+ * @example
+ * const buf = new WorldBuffer()
+ * buf.accept(1) && buf.applySnapshot({ seq: 1, tick: 10, chunks: [{ id: 0, cells: [{ id: 0, terrain: 6 }] }] })
+ * buf.predict(5, { type: 'claim', cell: 0 }, 1)   // the cell shows owner 1 at once
+ * buf.resolve(5, { ok: false, code: 'HEXD_NOT_OWNER', reason: '…' })  // rolled back: owner 0 again
+ */
+import { prototypeByName } from '../../src/engine/content.ts'
+import type { ActionReply, DiffPayload, SnapshotPayload, ViewerAction, WireCell } from './wire.ts'
+
+/** The structure fields a `remove` clears (as the engine's CLEARED_STRUCTURE). */
+const STRUCTURE_FIELDS = ['struct', 'dir', 'item', 'count', 'progress', 'recipe', 'inA', 'inB', 'power', 'stock'] as const
+/** Every cell field, to compare two cells. */
+const FIELDS = ['terrain', 'res', 'amt', 'struct', 'dir', 'item', 'count', 'progress', 'recipe', 'inA', 'inB', 'power', 'owner', 'stock'] as const
+
+interface Prediction {
+  cell: number
+  predicted: WireCell
+  /** Set by an ok reply: the tick the action was applied at. */
+  confirmTick?: number
+}
+
+/** True when both cells have the same value (0 when absent) in every field. */
+export function sameCell(a: WireCell, b: WireCell): boolean {
+  for (const k of FIELDS) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false
+  return a.id === b.id
+}
+
+/**
+ * What the cell will most likely look like once `action` by player `me`
+ * (its index) is applied, or null when the action does not change the cell's
+ * fields (a move changes the player, not the cell). Throws for an unknown
+ * structure name, since the server would refuse it too.
+ * @example predictCell({ id: 3, terrain: 2 }, { type: 'claim', cell: 3 }, 2) // => { id: 3, terrain: 2, owner: 2 }
+ */
+export function predictCell(cell: WireCell, action: ViewerAction, me: number): WireCell | null {
+  switch (action.type) {
+    case 'claim': return { ...cell, owner: me }
+    case 'place': {
+      const proto = prototypeByName(action.proto)
+      if (!proto) throw new Error(`unknown structure ${JSON.stringify(action.proto)}`)
+      const out: WireCell = { ...cell, struct: proto.id, owner: cell.owner || me }
+      if (action.dir) out.dir = action.dir
+      else delete out.dir
+      return out
+    }
+    case 'remove': {
+      const out: WireCell = { ...cell }
+      for (const k of STRUCTURE_FIELDS) delete out[k]
+      return out
+    }
+    case 'move': return null
+  }
+}
+
+export class WorldBuffer {
+  /** The last outbox seq applied (0: none yet). */
+  lastSeq = 0
+  /** The newest tick any applied message carried. */
+  tick = 0
+  /** How many times a seq was skipped (messages lost; the server resyncs with a snapshot). */
+  gaps = 0
+  private readonly cells = new Map<number, WireCell>()
+  private readonly chunkCells = new Map<number, number[]>()
+  private readonly predictions = new Map<number, Prediction>()
+  /** Per cell, the refs of its pending predictions, oldest first (the newest is shown). */
+  private readonly pendingByCell = new Map<number, number[]>()
+
+  /**
+   * Whether the outbox message with this seq is new and should be applied.
+   * Replays after a reconnect repeat seqs: those answer false. A jump counts as a gap.
+   */
+  accept(seq: number): boolean {
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`seq must be a positive integer, got ${JSON.stringify(seq)}`)
+    if (seq <= this.lastSeq) return false
+    if (this.lastSeq > 0 && seq !== this.lastSeq + 1) this.gaps++
+    this.lastSeq = seq
+    return true
+  }
+
+  /** Forgets every cell (a resync: the next snapshot is the whole truth). Predictions stay. */
+  reset(): void {
+    this.cells.clear()
+    this.chunkCells.clear()
+  }
+
+  /**
+   * Replaces the listed chunks' contents. Returns the ids of cells whose shown
+   * state may have changed, and whether the set of chunks grew (the renderer
+   * then rebuilds its mesh).
+   */
+  applySnapshot(p: SnapshotPayload): { changed: number[]; chunksAdded: number[] } {
+    const changed: number[] = []
+    const chunksAdded: number[] = []
+    for (const ch of p.chunks) {
+      const old = this.chunkCells.get(ch.id)
+      if (!old) chunksAdded.push(ch.id)
+      else for (const id of old) this.cells.delete(id)
+      const ids: number[] = []
+      for (const c of ch.cells) { this.cells.set(c.id, c); ids.push(c.id); changed.push(c.id) }
+      this.chunkCells.set(ch.id, ids)
+    }
+    this.observeTick(p.tick, changed)
+    return { changed, chunksAdded }
+  }
+
+  /** Replaces the listed cells (each is its full state). Cells of unknown chunks are ignored. */
+  applyDiff(p: DiffPayload): { changed: number[] } {
+    const changed: number[] = []
+    for (const ch of p.chunks) {
+      if (!this.chunkCells.has(ch.id)) continue
+      for (const c of ch.cells) { this.cells.set(c.id, c); changed.push(c.id) }
+    }
+    this.observeTick(p.tick, changed)
+    return { changed }
+  }
+
+  /**
+   * Notes that the server has reached `tick` (any outbox message carries one) and drops the
+   * confirmed predictions it covers. Ids whose shown state changed are pushed onto `changed`.
+   */
+  observeTick(tick: number, changed: number[] = []): number[] {
+    if (tick > this.tick) this.tick = tick
+    for (const [ref, p] of this.predictions) {
+      if (p.confirmTick !== undefined && this.tick >= p.confirmTick) { this.drop(ref); changed.push(p.cell) }
+    }
+    return changed
+  }
+
+  /** The confirmed state of a cell, or undefined when it is not in a watched chunk. */
+  cell(id: number): WireCell | undefined { return this.cells.get(id) }
+
+  /** What to show for a cell: its newest pending prediction, else its confirmed state. */
+  view(id: number): WireCell | undefined {
+    const refs = this.pendingByCell.get(id)
+    if (refs?.length) return this.predictions.get(refs[refs.length - 1])!.predicted
+    return this.cells.get(id)
+  }
+
+  /** True while some action on this cell awaits its confirmation. */
+  isPending(id: number): boolean { return (this.pendingByCell.get(id)?.length ?? 0) > 0 }
+
+  /** Number of predictions not yet resolved or settled. */
+  get pending(): number { return this.predictions.size }
+
+  /** Every cell id held, chunk by chunk in the order the chunks arrived. */
+  cellIds(): number[] {
+    const out: number[] = []
+    for (const ids of this.chunkCells.values()) for (const id of ids) out.push(id)
+    return out
+  }
+
+  /** The chunk ids held. */
+  chunkIds(): number[] { return [...this.chunkCells.keys()] }
+
+  /** Number of cells held. */
+  get size(): number { return this.cells.size }
+
+  /**
+   * Shows the predicted result of `action` (sent with push ref `ref`) at once.
+   * Returns the id of the cell whose shown state changed, or null (nothing to
+   * predict: a move, or a cell not held).
+   */
+  predict(ref: number, action: ViewerAction, me: number): number | null {
+    const cell = this.view(action.cell)
+    if (!cell) return null
+    const predicted = predictCell(cell, action, me)
+    if (!predicted) return null
+    this.predictions.set(ref, { cell: action.cell, predicted })
+    const refs = this.pendingByCell.get(action.cell) ?? []
+    refs.push(ref)
+    this.pendingByCell.set(action.cell, refs)
+    return action.cell
+  }
+
+  /**
+   * The server's reply to push `ref`. A rejection drops the prediction at once
+   * (rollback). An acceptance keeps it until the buffer has a message at or after
+   * the applied tick, so the cell does not flash back to its old state between the
+   * reply and the diff that carries the change; if the confirmed cell already
+   * matches, it is dropped at once. Returns the id of the cell whose shown state
+   * changed, or null.
+   */
+  resolve(ref: number, reply: ActionReply): number | null {
+    const p = this.predictions.get(ref)
+    if (!p) return null
+    const confirmed = this.cells.get(p.cell)
+    if (!reply.ok || reply.tick === undefined || reply.tick <= this.tick || (confirmed && sameCell(confirmed, p.predicted))) {
+      this.drop(ref)
+      return p.cell
+    }
+    p.confirmTick = reply.tick
+    return null
+  }
+
+  private drop(ref: number): void {
+    const p = this.predictions.get(ref)
+    if (!p) return
+    this.predictions.delete(ref)
+    const refs = this.pendingByCell.get(p.cell)!
+    refs.splice(refs.indexOf(ref), 1)
+    if (!refs.length) this.pendingByCell.delete(p.cell)
+  }
+}
