@@ -6,6 +6,7 @@ import Fastify from 'fastify'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { request } from 'node:http'
 import { toHexdError } from '../../src/net/server.ts'
 import { VIEWER_DIST, registerViewer, viewerFile } from '../../src/net/http/viewer.ts'
 import { testDaemon } from './helpers.ts'
@@ -50,7 +51,7 @@ t.test('a built viewer: index, assets, content types, 404s', async (t) => {
   t.equal(redirect.headers.location, '/viewer/?name=ann', 'the query string goes along')
   t.equal((await a.inject('/viewer')).headers.location, '/viewer/')
 
-  for (const path of ['/viewer/nope.js', '/viewer/notes.txt', '/viewer/img', '/viewer/img/', '/viewer/../package.json', '/viewer/%2e%2e/package.json', '/viewer/img/..%2f..%2fpackage.json', '/viewer/.hidden.js/../app.js']) {
+  for (const path of ['/viewer/nope.js', '/viewer/notes.txt', '/viewer/img', '/viewer/img/', '/viewer/img/..%2f..%2fpackage.json', '/viewer/.hidden.js/../app.js', '/viewer/%2e%2e%2fpackage.json']) {
     const r = await a.inject(path)
     t.equal(r.statusCode, 404, `${path} is 404`)
     t.equal(r.json().error.code, 'HEXD_NOT_FOUND', `${path}: HEXD_NOT_FOUND`)
@@ -92,6 +93,24 @@ t.test('the daemon serves it', async (t) => {
   else t.match(v.headers.get('content-type'), /^text\/html/)
   const missing = await fetch(`${d.url}/viewer/no-such-file.js`)
   t.ok(missing.status === 404 || missing.status === 503)
+  // Paths sent as they are (fetch would normalise the dots away): nothing outside dist is served.
+  for (const path of ['/viewer/../package.json', '/viewer/%2e%2e/package.json', '/viewer/..%2Fpackage.json']) {
+    const r = await raw(`${d.url}${path}`)
+    t.equal(r.status, 404, `${path} is 404`)
+    t.equal(JSON.parse(r.body).error.code, 'HEXD_NOT_FOUND', `${path}: HEXD_NOT_FOUND`)
+  }
   const api = await (await fetch(`${d.url}/api/openapi.json`)).json()
   t.ok(api.paths['/viewer/'], 'listed in the OpenAPI document')
 })
+
+/** GET with the path exactly as written. */
+function raw(url: string): Promise<{ status: number; body: string }> {
+  const u = new URL(url)
+  const path = url.slice(url.indexOf('/', u.protocol.length + 2))
+  return new Promise((resolve, reject) => {
+    request({ host: u.hostname, port: u.port, path }, (res) => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (c) => { body += c }).on('end', () => resolve({ status: res.statusCode!, body }))
+    }).on('error', reject).end()
+  })
+}

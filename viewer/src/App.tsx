@@ -69,7 +69,7 @@ export function App({ client }: { client: ViewerClient }) {
           <dt>connection</dt><dd className={`status-${client.status}`} data-testid="status">{client.status}{client.error ? ` (${client.error})` : ''}</dd>
           <dt>player</dt><dd data-testid="player">{p ? `${p.name} #${p.index ?? '?'} at cell ${p.cell}` : '—'}</dd>
           <dt>tick</dt><dd data-testid="tick">{client.buffer.tick}</dd>
-          <dt>UPS</dt><dd>{client.clock ? client.clock.ups().toFixed(1) : '—'}{client.joined ? ` (target ${client.joined.ups})` : ''}</dd>
+          <dt>UPS</dt><dd>{client.clock ? client.clock.ups().toFixed(1) : '—'}{client.joined ? ` (server: ${Number(client.joined.ups).toFixed(1)} at join)` : ''}</dd>
           <dt>FPS</dt><dd>{fps}</dd>
           <dt>cells</dt><dd>{scene?.cellsDrawn ?? 0} in {client.buffer.chunkIds().length} chunks{client.buffer.pending ? `, ${client.buffer.pending} pending` : ''}</dd>
           <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
