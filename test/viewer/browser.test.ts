@@ -18,7 +18,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
 
 interface Hook {
-  status: string; error: string; tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
+  status: string; error: string; playerTopic: string; tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
   player: { id: string; name: string; index: number; cell: number } | null
   lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null
   actions: Array<{ id: number; action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; code?: string } }>
@@ -57,6 +57,8 @@ t.test('the web viewer in Chromium', async (t) => {
   t.match(await page.textContent('[data-testid=status]'), /^joined/)
   t.match(await page.textContent('[data-testid=player]'), /pw #\d+ at cell \d+/)
 
+  await page.waitForFunction(() => window.__hexdViewer!.playerTopic === 'joined', null, { timeout: 30_000 })
+  t.pass('the player:<id> topic is joined (inventory and player records)')
   await page.waitForFunction((t0) => window.__hexdViewer!.tick > t0, first.tick, { timeout: 30_000 })
   t.pass('the tick advances (diffs arrive)')
 

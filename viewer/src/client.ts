@@ -53,6 +53,8 @@ export class ViewerClient {
   clock: TickClock | null = null
   lastResult: ActionRecord | null = null
   readonly actions: ActionRecord[] = []
+  /** State of the `player:<id>` channel join ('' before it is tried). */
+  playerTopic: '' | 'joining' | 'joined' | 'error' = ''
   /** Players online (from presence): one key per player. */
   online = 0
 
@@ -142,7 +144,10 @@ export class ViewerClient {
     if (r.resync) this.buffer.reset()
     if (first) {
       this.playerChannel = this.socket.channel(`player:${r.player.id}`, {})
+      this.playerTopic = 'joining'
       this.playerChannel.join()
+        .receive('ok', () => { this.playerTopic = 'joined'; this.changed() })
+        .receive('error', (e: { code?: string; reason?: string }) => { this.playerTopic = 'error'; this.error = `player topic: ${e.code ?? 'error'}: ${e.reason ?? 'join refused'}`; this.changed() })
     }
     this.setStatus('joined')
   }

@@ -15,6 +15,7 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
   const hook = {
     get status() { return client.status },
     get error() { return client.error },
+    get playerTopic() { return client.playerTopic },
     get tick() { return client.buffer.tick },
     get lastSeq() { return client.buffer.lastSeq },
     get gaps() { return client.buffer.gaps },
