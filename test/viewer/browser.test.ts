@@ -18,7 +18,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
 
 interface Hook {
-  status: string; error: string; playerTopic: string; tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
+  status: string; error: string; playerTopic: string; gaps: number; tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
   player: { id: string; name: string; index: number; cell: number } | null
   lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null
   actions: Array<{ id: number; action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; code?: string } }>
@@ -123,4 +123,21 @@ t.test('the web viewer in Chromium', async (t) => {
   t.ok(stats.colours > 30, `the screenshot has many colours (${stats.colours})`)
 
   t.same(errors, [], 'no console errors')
+
+  // The daemon restarts (no store: the session and token are gone). The page reconnects, its
+  // rejoin is refused, and it joins again as a new player with a fresh outbox.
+  const port = d.port
+  await d.close()
+  const d2 = await testDaemon(t, { size: 16, ups: 10, port })
+  await page.waitForFunction((old) => {
+    const h = window.__hexdViewer!
+    return h.status === 'joined' && h.player !== null && h.player.id !== old && h.playerTopic === 'joined' && h.cellsDrawn > 0
+  }, me.id, { timeout: 60_000 })
+  const again = await page.evaluate(() => ({ tick: window.__hexdViewer!.tick, player: window.__hexdViewer!.player!, gaps: window.__hexdViewer!.gaps }))
+  t.not(again.player.id, me.id, 'a new player after the restart')
+  t.equal(again.gaps, 0, 'the new outbox was read from its seq 1, without a gap')
+  await page.waitForFunction((t0) => window.__hexdViewer!.tick > t0, again.tick, { timeout: 30_000 })
+  t.pass('diffs flow from the restarted daemon')
+  const who = await (await fetch(`${d2.url}/api/players`)).json()
+  t.ok(who.players.some((p: { id: string; online: boolean }) => p.id === again.player.id && p.online), 'the restarted daemon sees the page online')
 })

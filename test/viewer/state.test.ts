@@ -43,6 +43,10 @@ t.test('snapshot fills chunks, diff replaces whole cells, unknown chunks are ign
   b.reset()
   t.equal(b.size, 0)
   t.same(b.chunkIds(), [])
+  t.equal(b.lastSeq, 3, 'a resync keeps the seq (same session)')
+  b.restart()
+  t.equal(b.lastSeq, 0, 'a new session starts at seq 1 again')
+  t.equal(b.accept(1), true)
 })
 
 t.test('predictCell: claim, place, remove, move', async (t) => {

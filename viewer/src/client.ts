@@ -61,7 +61,7 @@ export class ViewerClient {
   private socket: any
   private world: any
   private playerChannel: any
-  private creds: { session: string; token: string } | null = null
+  private creds: { session?: string; token: string } | null = null
   private nextId = 1
   private acked = 0
   private ackTimer: ReturnType<typeof setInterval> | undefined
@@ -88,7 +88,7 @@ export class ViewerClient {
     this.world = this.socket.channel('world:main', () => (this.creds ? { ...this.creds, after: this.buffer.lastSeq } : { name: this.opts.name }))
     this.world.join(15000)
       .receive('ok', (r: JoinReply) => this.joinedWorld(r))
-      .receive('error', (e: { code?: string; reason?: string }) => { this.error = `${e.code ?? 'error'}: ${e.reason ?? 'join refused'}`; this.setStatus('error') })
+      .receive('error', (e: { code?: string; reason?: string }) => this.joinRefused(e))
       .receive('timeout', () => { this.error = 'join timed out'; this.changed() })
     this.socket.connect()
     // Acknowledge what was seen, so the server can release it (docs/PROTOCOL.md "ack").
@@ -135,14 +135,33 @@ export class ViewerClient {
     return rec
   }
 
+  /**
+   * A refused (re)join. After a daemon restart the session is gone: the next rejoin offers the
+   * token alone (with a store, the same player comes back online); if the token is unknown too
+   * (no store), it joins as a new player. Either way the outbox starts again at seq 1.
+   */
+  private joinRefused(e: { code?: string; reason?: string }): void {
+    this.error = `${e.code ?? 'error'}: ${e.reason ?? 'join refused'}`
+    if (this.creds && e.code === 'HEXD_NOT_FOUND' && this.creds.session) {
+      this.creds = { token: this.creds.token }
+      this.buffer.restart()
+    } else if (this.creds && e.code === 'HEXD_UNAUTHORIZED') {
+      this.creds = null
+      this.buffer.restart()
+    }
+    this.setStatus('error')
+  }
+
   private joinedWorld(r: JoinReply): void {
-    const first = !this.creds
     this.creds = { session: r.session, token: r.token }
     this.joined = r
+    this.error = ''
     this.player = { ...r.player, inventory: r.player.inventory ?? this.player?.inventory ?? {} }
     if (!this.clock) this.clock = new TickClock(r.ups)
     if (r.resync) this.buffer.reset()
-    if (first) {
+    // The player's own topic: joined once, and again if a rejoin made this a different player.
+    if (this.playerChannel?.topic !== `player:${r.player.id}`) {
+      this.playerChannel?.leave()
       this.playerChannel = this.socket.channel(`player:${r.player.id}`, {})
       this.playerTopic = 'joining'
       this.playerChannel.join()

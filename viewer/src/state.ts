@@ -86,6 +86,15 @@ export class WorldBuffer {
     return true
   }
 
+  /**
+   * A new session (the old one is gone, e.g. the daemon restarted): its outbox starts again at
+   * seq 1, and the cells are forgotten until its snapshot.
+   */
+  restart(): void {
+    this.lastSeq = 0
+    this.reset()
+  }
+
   /** Forgets every cell (a resync: the next snapshot is the whole truth). Predictions stay. */
   reset(): void {
     this.cells.clear()
