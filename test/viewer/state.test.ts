@@ -40,6 +40,7 @@ t.test('snapshot fills chunks, diff replaces whole cells, unknown chunks are ign
   t.same(b.cell(7), { id: 7, terrain: 4 })
   t.same(b.cellIds(), [0, 5, 7])
   t.same(b.chunkIds(), [0, 1])
+  t.equal(b.accept(3), true)
   b.reset()
   t.equal(b.size, 0)
   t.same(b.chunkIds(), [])
