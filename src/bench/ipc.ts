@@ -140,7 +140,10 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number; place
     ...placed?.ratios,
   }
   const spinSplit = rows.find((r) => r.name === 'hexd-futex-spin-split-cpu')
-  if (spinSplit) ratios.hexd_futex_spin_p50_us_split_cpu = spinSplit.p50_us
+  if (spinSplit) {
+    ratios.hexd_futex_spin_p50_us_split_cpu = spinSplit.p50_us
+    ratios.child_process_over_hexd_futex_spin_p50_split_cpu = r3(by('child_process').p50_us / spinSplit.p50_us)
+  }
   const notes = [
     'raw-* are two C processes doing one blocking wake-up each way (no spin); hexd-* add the ring, the frame, the addon call and promise resolution in Node.',
     'hexd-*-spin: both sides spin for up to spinNs (bounded, yielding) before sleeping.',

@@ -33,9 +33,18 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000
 export async function runNetRounds(o: NetBenchOptions, rounds = 3, run: (o: NetBenchOptions) => Promise<Record<string, unknown>> = runNetBench): Promise<Record<string, unknown>> {
   if (!(Number.isSafeInteger(rounds) && rounds >= 1)) throw new RangeError(`rounds must be a positive integer, got ${rounds}`)
   const runs: Array<Record<string, unknown>> = []
-  for (let i = 0; i < rounds; i++) {
-    if (process.stderr.isTTY) process.stderr.write(`bench net: round ${i + 1} of ${rounds}\n`)
-    runs.push(await run(o))
+  // Each round's daemon truncates its tick trace when it opens it: with several rounds, each gets
+  // its own file (FILE.1, FILE.2, ...), named in its report, so no round's trace is lost.
+  const trace = process.env.HEXD_TICK_TRACE
+  try {
+    for (let i = 0; i < rounds; i++) {
+      if (process.stderr.isTTY) process.stderr.write(`bench net: round ${i + 1} of ${rounds}\n`)
+      if (trace && rounds > 1) process.env.HEXD_TICK_TRACE = `${trace}.${i + 1}`
+      const r = await run(o)
+      runs.push(trace ? { ...r, tick_trace: process.env.HEXD_TICK_TRACE } : r)
+    }
+  } finally {
+    if (trace !== undefined) process.env.HEXD_TICK_TRACE = trace
   }
   const rs = runs as unknown as RoundReport[]
   const p99 = rs.map((r) => r.latency_ms.p99), echo = rs.map((r) => r.echo_latency_ms.p99)

@@ -25,6 +25,19 @@ t.test('the goal is read on the median daemon p99 against the median echo p99', 
   t.equal(r.runs.length, 3, 'each round\'s whole report')
 })
 
+t.test('with HEXD_TICK_TRACE each round\'s daemon gets its own trace file', async (t) => {
+  const before = process.env.HEXD_TICK_TRACE
+  process.env.HEXD_TICK_TRACE = '/tmp/ticks.jsonl'
+  t.teardown(() => { if (before === undefined) delete process.env.HEXD_TICK_TRACE; else process.env.HEXD_TICK_TRACE = before })
+  const seen: Array<string | undefined> = []
+  const r = await runNetRounds(o, 3, async () => { seen.push(process.env.HEXD_TICK_TRACE); return report(60, 10) }) as Record<string, any>
+  t.same(seen, ['/tmp/ticks.jsonl.1', '/tmp/ticks.jsonl.2', '/tmp/ticks.jsonl.3'], 'what each round\'s daemon inherits')
+  t.same(r.runs.map((x: { tick_trace: string }) => x.tick_trace), seen, 'named in each round\'s report')
+  t.equal(process.env.HEXD_TICK_TRACE, '/tmp/ticks.jsonl', 'restored')
+  const one = await runNetRounds(o, 1, async () => { seen.push(process.env.HEXD_TICK_TRACE); return report(60, 10) }) as Record<string, any>
+  t.equal(one.runs[0].tick_trace, '/tmp/ticks.jsonl', 'one round keeps the file as given')
+})
+
 t.test('a bad round count is refused', async (t) => {
   await t.rejects(runNetRounds(o, 0), /rounds must be a positive integer, got 0/)
 })
