@@ -19,7 +19,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { loadNative, type NativeAddon } from '../native/addon.ts'
-import { rawRow, row, timeLoop, type IpcRow } from './ipc-timing.ts'
+import { rawRow, row, timeLoop, withPingWorker, type IpcRow } from './ipc-timing.ts'
 
 export interface PlacementResult {
   rows: IpcRow[]
@@ -38,26 +38,17 @@ function pinProcess(addon: NativeAddon, pid: number, cpu: number): boolean {
 }
 
 async function hexdPinned(addon: NativeAddon, iters: number, here: number, there: number, spinNs: number): Promise<number[] | null> {
-  const { RegionChannel } = await import('../native/region.ts')
-  const { Supervisor } = await import('../native/supervisor.ts')
-  const { chooseSync } = await import('../native/sync.ts')
-  const { REQ } = await import('../native/protocol.ts')
   const before = addon.cpuAffinity(0)
-  chooseSync(addon, 'futex')
-  const ch = RegionChannel.create({ stateBytes: 4096, sync: 'futex', spinNs })
-  const sup = new Supervisor(ch)
-  const payload = new Uint8Array(8)
   try {
-    await sup.start()
-    // One answered request first: the worker has attached and made its threads, so pinning
-    // them all now leaves none behind (threads made later inherit their maker's affinity).
-    await ch.request(REQ.PING, payload)
-    if (!addon.setCpuAffinity(0, [here]) || !pinProcess(addon, sup.pid, there)) return null
-    return await timeLoop(iters, () => ch.request(REQ.PING, payload))
+    return await withPingWorker({ sync: 'futex', spinNs }, async (ping, pid) => {
+      // One answered request first: the worker has attached and made its threads, so pinning
+      // them all now leaves none behind (threads made later inherit their maker's affinity).
+      await ping()
+      if (!addon.setCpuAffinity(0, [here]) || !pinProcess(addon, pid, there)) return null
+      return await timeLoop(iters, ping)
+    })
   } finally {
     addon.setCpuAffinity(0, before)
-    await sup.stop()
-    ch.close()
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { HexdError } from '../errors.ts'
-import { workerPath } from '../native/addon.ts'
+import { loadNative, workerPath } from '../native/addon.ts'
 
 export interface IpcRow { name: string; p50_us: number; p99_us: number; iters: number }
 
@@ -46,4 +46,32 @@ export function rawRow(mode: 'futex' | 'eventfd' | 'signal', iters: number, cpus
   if (r.status !== 0) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', `raw ${mode} benchmark failed: ${r.stderr || r.error?.message}`)
   const j = JSON.parse(r.stdout) as IpcRow
   return { name: j.name, p50_us: j.p50_us, p99_us: j.p99_us, iters: j.iters }
+}
+
+/**
+ * Starts a worker process on a fresh region (`sync`, `spinNs`, `wake` as RegionChannel takes
+ * them), runs `body` with a function that sends one PING and awaits its answer, and stops the
+ * worker whatever happens. Every hexd row of `hexd bench ipc` is measured through this.
+ */
+export async function withPingWorker<T>(
+  opts: { sync: 'futex' | 'eventfd' | 'signal'; spinNs: number; wake?: 'thread' },
+  body: (ping: () => Promise<unknown>, workerPid: number) => Promise<T>,
+): Promise<T> {
+  const { RegionChannel } = await import('../native/region.ts')
+  const { Supervisor } = await import('../native/supervisor.ts')
+  const { chooseSync } = await import('../native/sync.ts')
+  const { REQ } = await import('../native/protocol.ts')
+  const n = loadNative()
+  if (!n.ok) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', n.reason)
+  chooseSync(n.addon, opts.sync)
+  const ch = RegionChannel.create({ stateBytes: 4096, sync: opts.sync, spinNs: opts.spinNs, wake: opts.wake })
+  const sup = new Supervisor(ch)
+  const payload = new Uint8Array(8)
+  try {
+    await sup.start()
+    return await body(() => ch.request(REQ.PING, payload), sup.pid)
+  } finally {
+    await sup.stop()
+    ch.close()
+  }
 }

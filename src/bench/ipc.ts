@@ -26,10 +26,9 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { HexdError } from '../errors.ts'
 import type { SimOverhead } from './ipc-sim.ts'
 import { placementRows } from './ipc-placement.ts'
-import { rawRow, row, timeLoop, type IpcRow } from './ipc-timing.ts'
+import { rawRow, row, timeLoop, withPingWorker, type IpcRow } from './ipc-timing.ts'
 
 export type { IpcRow } from './ipc-timing.ts'
 
@@ -48,30 +47,13 @@ async function rawRows(iters: number): Promise<IpcRow[]> {
 }
 
 async function hexdRows(iters: number, spinNs: number): Promise<IpcRow[]> {
-  const { RegionChannel } = await import('../native/region.ts')
-  const { Supervisor } = await import('../native/supervisor.ts')
-  const { chooseSync } = await import('../native/sync.ts')
-  const { loadNative } = await import('../native/addon.ts')
-  const n = loadNative()
-  if (!n.ok) throw new HexdError('HEXD_NATIVE_UNAVAILABLE', n.reason)
-  const { REQ } = await import('../native/protocol.ts')
   const out: IpcRow[] = []
-  const payload = new Uint8Array(8)
   for (const sync of ['futex', 'eventfd', 'signal'] as const) {
-    chooseSync(n.addon, sync)
     const variants: Array<{ spin: number; wake?: 'thread' }> = [{ spin: 0 }, { spin: spinNs }]
     if (sync !== 'signal') variants.push({ spin: 0, wake: 'thread' })
     for (const { spin, wake } of variants) {
-      const ch = RegionChannel.create({ stateBytes: 4096, sync, spinNs: spin, wake })
-      const sup = new Supervisor(ch)
-      try {
-        await sup.start()
-        const us = await timeLoop(iters, () => ch.request(REQ.PING, payload))
-        out.push(row(`hexd-${sync}${spin ? '-spin' : ''}${wake ? '-waiter-thread' : ''}`, us))
-      } finally {
-        await sup.stop()
-        ch.close()
-      }
+      const us = await withPingWorker({ sync, spinNs: spin, wake }, (ping) => timeLoop(iters, ping))
+      out.push(row(`hexd-${sync}${spin ? '-spin' : ''}${wake ? '-waiter-thread' : ''}`, us))
     }
   }
   return out

@@ -14,12 +14,11 @@
  * buf.resolve(5, { ok: false, code: 'HEXD_NOT_OWNER', reason: '…' })  // rolled back: owner 0 again
  */
 import { prototypeByName } from '../../src/engine/content.ts'
+import { CLEARED_STRUCTURE, FIELD_NAMES, type CellFields } from '../../src/engine/cells.ts'
 import type { ActionReply, DiffPayload, SnapshotPayload, ViewerAction, WireCell } from './wire.ts'
 
-/** The structure fields a `remove` clears (as the engine's CLEARED_STRUCTURE). */
-const STRUCTURE_FIELDS = ['struct', 'dir', 'item', 'count', 'progress', 'recipe', 'inA', 'inB', 'power', 'stock'] as const
-/** Every cell field, to compare two cells. */
-const FIELDS = ['terrain', 'res', 'amt', 'struct', 'dir', 'item', 'count', 'progress', 'recipe', 'inA', 'inB', 'power', 'owner', 'stock'] as const
+/** The structure fields a `remove` clears: the engine's own list. */
+const STRUCTURE_FIELDS = Object.keys(CLEARED_STRUCTURE) as Array<keyof CellFields>
 
 interface Prediction {
   cell: number
@@ -30,7 +29,7 @@ interface Prediction {
 
 /** True when both cells have the same value (0 when absent) in every field. */
 export function sameCell(a: WireCell, b: WireCell): boolean {
-  for (const k of FIELDS) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false
+  for (const k of FIELD_NAMES) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false
   return a.id === b.id
 }
 

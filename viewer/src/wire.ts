@@ -6,25 +6,10 @@
  * @example
  * const c: WireCell = { id: 7, terrain: 2 }   // owner 0, no structure
  */
+import type { CellFields } from '../../src/engine/cells.ts'
 
-/** A cell as snapshots and diffs carry it (zero fields left out). */
-export interface WireCell {
-  id: number
-  terrain?: number
-  res?: number
-  amt?: number
-  struct?: number
-  dir?: number
-  item?: number
-  count?: number
-  progress?: number
-  recipe?: number
-  inA?: number
-  inB?: number
-  power?: number
-  owner?: number
-  stock?: number
-}
+/** A cell as snapshots and diffs carry it (zero fields left out): the engine's fields, each optional. */
+export interface WireCell extends Partial<CellFields> { id: number }
 
 /** One chunk of a snapshot or diff. */
 export interface WireChunk { id: number; cells: WireCell[] }
