@@ -13,6 +13,7 @@
 #include "lanes.h"
 #include "hash.h"
 #include "rules.h"
+#include "resources512.h"
 
 namespace hexd {
 namespace rules {
@@ -92,6 +93,10 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   for (uint32_t h = 0; h < PARTS; h++)
     for (uint32_t l = 0; l < W; l++) colMask[h][l] = W * h + l < cols ? 0xFF : 0;
   uint32_t cells = 0;
+#ifdef HEXD_MASK512
+  MaskStats ms;
+  const uint64_t colM64 = cols >= 64 ? ~0ull : (1ull << cols) - 1;
+#endif
   const uint32_t preCoal = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_COAL), preBirth = rand32Prefix(c.seedLo, c.seedHi, c.tick, SALT_BIRTH);
   // Seam columns left to this pass by copyHalo (sides.h): rows 0..AHEAD-1
   // now, then each row's SIDE_AHEAD rows before its loads.
@@ -106,6 +111,16 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     // row flags nothing and skips the collection).
     uint64_t flagBits = 0, coalBits = 0;
     bool lively = false;
+#ifdef HEXD_MASK512
+    if constexpr (sizeof(V) == 64) {
+      // AVX-512BW: the same row in mask registers (resources512.h).
+      const MaskRow mr{res, amt, st, power, c.terrBits ? nullptr : terrain, nres, namt, npower,
+                       c.terrBits ? c.terrBits[i] : 0, c.terrBits ? c.terrBits[CHUNK + i] : 0, (i + 1) * STRIDE + 1, colM64, full};
+      lively = resourcesRow512<Stats, ClearPower, Winter>(mr, flagBits, coalBits, ms);
+      if (lively) nDraws = draws.collect(nDraws, i, flagBits, coalBits);
+      continue;
+    }
+#endif
     for (uint32_t h = 0; h < PARTS && (h == 0 || W * h < cols); h++) {
       const uint32_t q = (i + 1) * STRIDE + 1 + W * h;
       // Bytes of this part that are real cells (all of them in a full chunk).
@@ -233,6 +248,13 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
     }
   });
   if (Stats) {
+#ifdef HEXD_MASK512
+    if constexpr (sizeof(V) == 64) {
+      stats->cells = cells + ms.cells;
+      stats->planes |= (ms.anyRes ? 1u << PL8_RES : 0u) | (ms.anyAmt ? 1u << PL8_AMT : 0u) | (ms.anyPow ? 1u << PL8_POWER : 0u);
+      return anyFlag;
+    }
+#endif
     for (uint32_t l = 0; l < W; l++) cells += cellAcc[l];
     stats->cells = cells;
     stats->planes |= (laneBits(anyRes) ? 1u << PL8_RES : 0u) | (laneBits(anyAmt) ? 1u << PL8_AMT : 0u) | (laneBits(anyPow) ? 1u << PL8_POWER : 0u);
