@@ -26,6 +26,14 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get pending() { return client.buffer.pending },
     get player() { return client.player ? { ...client.player } : null },
     get size() { return client.joined?.size ?? 0 },
+    /** The chunks held (drawn), in arrival order. */
+    get chunks() { return client.buffer.chunkIds() },
+    /** The chunks the server says are watched (last subscribe reply), or null. */
+    get watched() { return client.watched ? [...client.watched] : null },
+    /** How this page started: '' (new player), 'cells' or 'credentials' (resumed from localStorage). */
+    get resumed() { return client.resumed },
+    /** Chunks drawn in the mesh (each held chunk, once the mesh is rebuilt). */
+    get chunksDrawn() { return scene.chunksDrawn },
     get lastResult() { return client.lastResult ? structuredClone(client.lastResult) : null },
     get actions() { return structuredClone(client.actions) },
     /** The shown state of a cell (prediction included). */

@@ -30,6 +30,8 @@ export class HexScene {
   frames = 0
   /** Cells in the mesh. */
   cellsDrawn = 0
+  /** Chunks in the mesh (their cells are drawn). */
+  chunksDrawn: number[] = []
   /** The cell under the pointer, or null. */
   hover: number | null = null
 
@@ -63,7 +65,7 @@ export class HexScene {
     this.marker = new THREE.Mesh(new THREE.ConeGeometry(1, 2.5, 12), new THREE.MeshBasicMaterial({ color: 0xffffff }))
     this.marker.visible = false
     this.scene.add(this.marker)
-    this.unsub.push(client.onCells((ids, o) => this.cellsChanged(ids, o.chunksAdded.length > 0, o.immediate)))
+    this.unsub.push(client.onCells((ids, o) => this.cellsChanged(ids, o.chunksAdded.length > 0 || o.chunksRemoved.length > 0, o.immediate)))
     this.unsub.push(client.onChange(() => this.playerChanged()))
     const el = this.renderer.domElement
     el.addEventListener('pointerdown', this.pointerDown)
@@ -181,6 +183,7 @@ export class HexScene {
     this.mesh = new THREE.Mesh(g, this.mesh?.material ?? new THREE.MeshBasicMaterial({ vertexColors: true }))
     this.scene.add(this.mesh)
     this.cellsDrawn = ids.length
+    this.chunksDrawn = this.client.buffer.chunkIds()
     this.playerChanged()
   }
 
