@@ -16,7 +16,7 @@ class MemoryStore implements KeyValueStore {
 }
 
 const SESSION = '0123456789abcdef0123456789abcdef'
-const saved = { name: 'alice', session: SESSION, token: 'tok_abc', seq: 42, tick: 900, chunks: [[3, [{ id: 7, terrain: 2 }, { id: 8, terrain: 1, owner: 2 }]]] as Array<[number, Array<{ id: number }>]> }
+const saved = { name: 'alice', session: SESSION, token: 'tok_abc', seq: 42, tick: 900, chunks: [[3, [{ id: 7, terrain: 2 }, { id: 8, terrain: 1, owner: 2 }]]] as Array<[number, Array<{ id: number; terrain?: number; owner?: number }>]> }
 
 t.test('storageKey names the endpoint; a bad endpoint is an error', async (t) => {
   t.equal(storageKey('/socket'), 'hexd.viewer:/socket')
@@ -50,7 +50,7 @@ t.test('a malformed record is removed, not fatal', async (t) => {
 
 t.test('too large or refused: the credentials alone, then nothing', async (t) => {
   const key = storageKey('/socket')
-  const big = { ...saved, chunks: [[1, Array.from({ length: MAX_SAVED_CHARS / 10 }, (_, i) => ({ id: i, terrain: 2 }))]] as Array<[number, Array<{ id: number }>]> }
+  const big = { ...saved, chunks: [[1, Array.from({ length: MAX_SAVED_CHARS / 10 }, (_, i) => ({ id: i, terrain: 2 }))]] as Array<[number, Array<{ id: number; terrain?: number; owner?: number }>]> }
   const s = new MemoryStore()
   t.equal(saveSession(s, key, big), 'credentials', 'over MAX_SAVED_CHARS')
   t.same(loadSession(s, key, 'alice'), { name: 'alice', session: SESSION, token: 'tok_abc', seq: 0, tick: 0 }, 'seq 0: a reload resumes with after 0')

@@ -148,6 +148,8 @@ t.test('exportChunks then restore: the same cells, the next seq accepted is seq 
   t.equal(b.accept(2), false, 'a replay of what was saved is not applied twice')
   t.equal(b.accept(3), true)
   t.equal(b.gaps, 0)
+  t.equal(b.duplicates, 1, 'the replay is counted')
+  t.equal(b.firstSeq, 3, 'the first seq accepted after the restore')
   t.throws(() => b.restore(1, 1, []), /empty buffer/)
   t.throws(() => new WorldBuffer().restore(-1, 0, []), /seq must be an integer/)
 })

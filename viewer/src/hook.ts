@@ -19,6 +19,8 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get tick() { return client.buffer.tick },
     get lastSeq() { return client.buffer.lastSeq },
     get gaps() { return client.buffer.gaps },
+    get duplicates() { return client.buffer.duplicates },
+    get firstSeq() { return client.buffer.firstSeq },
     get cellsDrawn() { return scene.cellsDrawn },
     /** Cells held in the state buffer. */
     get held() { return client.buffer.size },

@@ -107,6 +107,10 @@ export class WorldBuffer {
   tick = 0
   /** How many times a seq was skipped (messages lost; the server resyncs with a snapshot). */
   gaps = 0
+  /** How many messages were refused as already applied (a replay after a reconnect). */
+  duplicates = 0
+  /** The first seq accepted since this buffer was made or restored (0: none yet). */
+  firstSeq = 0
   private readonly cells = new Map<number, WireCell>()
   private readonly chunkCells = new Map<number, number[]>()
   private readonly predictions = new Map<number, Prediction>()
@@ -119,8 +123,9 @@ export class WorldBuffer {
    */
   accept(seq: number): boolean {
     if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`seq must be a positive integer, got ${JSON.stringify(seq)}`)
-    if (seq <= this.lastSeq) return false
+    if (seq <= this.lastSeq) { this.duplicates++; return false }
     if (this.lastSeq > 0 && seq !== this.lastSeq + 1) this.gaps++
+    if (!this.firstSeq) this.firstSeq = seq
     this.lastSeq = seq
     return true
   }
