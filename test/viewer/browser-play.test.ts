@@ -136,12 +136,15 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
       return h.actions.length >= k && h.actions[k - 1].result !== undefined && h.pending === 0
     }, n, { timeout: 30_000 })
     const count = await hook((h) => h.actions.length)
+    const smelters = async () => (await hook((h) => h.models)).smelter ?? 0
+    const before = await smelters()
 
     await page.click('button[data-tool=smelter]')
     await clickCell(spot!)
     await settled(count + 1)
     const placed = await hook((h) => h.actions[h.actions.length - 1])
     t.equal(placed.result?.ok, true, `the smelter stands: ${placed.result?.code ?? ''} ${placed.result?.reason ?? ''}`)
+    t.equal(await smelters(), before + 1, 'one more smelter model is drawn')
 
     await page.click('button[data-tool=recipe]')
     await clickCell(spot!)
@@ -173,6 +176,13 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     t.equal(rot.result?.ok, true)
     await page.waitForFunction((c) => window.__hexdViewer!.cell(c)?.dir === 1, spot!, { timeout: 30_000 })
     t.equal((await (await fetch(`${d.url}/api/cells/${spot}`)).json()).cell.dir, 1, 'the daemon says dir 1')
+    t.equal(await smelters(), before + 1, 'a rotated model is the same instance')
+
+    await page.click('button[data-tool=remove]')
+    await clickCell(spot!)
+    await settled(count + 4)
+    t.equal((await hook((h) => h.actions[h.actions.length - 1])).result?.ok, true, 'removed')
+    t.equal(await smelters(), before, 'its model is gone')
   })
 
   t.same(errors, [], 'no console errors')

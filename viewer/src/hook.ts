@@ -36,6 +36,10 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get resumed() { return client.resumed },
     /** Chunks drawn in the mesh (each held chunk, once the mesh is rebuilt). */
     get chunksDrawn() { return scene.chunksDrawn },
+    /** Structure models drawn, by prototype name (instances of each InstancedMesh). */
+    get models() { return scene.models.counts() },
+    /** Summed main-thread ms in frames and colour floats uploaded (viewer/measure-fps.mjs divides by frames). */
+    get cost() { return { ...scene.cost } },
     get lastResult() { return client.lastResult ? structuredClone(client.lastResult) : null },
     get actions() { return structuredClone(client.actions) },
     /** The shown state of a cell (prediction included). */

@@ -16,6 +16,7 @@ import type { ViewerClient } from './client.ts'
 import { cellColor, type RGB } from './colors.ts'
 import { ColorEaser } from './easing.ts'
 import { cellAtRay } from './pick.ts'
+import { StructureModels } from './structures.ts'
 import { buildTiles, type Tiles } from './tiles.ts'
 
 /** Fraction of a tile's radius drawn (the rest is the gap that outlines cells). */
@@ -34,11 +35,15 @@ export class HexScene {
   chunksDrawn: number[] = []
   /** The cell under the pointer, or null. */
   hover: number | null = null
+  /** Main-thread time spent in frames (ms, summed), and colour floats uploaded (summed): what a frame costs. */
+  readonly cost = { frameMs: 0, colorFloats: 0 }
 
   private readonly scene = new THREE.Scene()
   private readonly controls: OrbitControls
   private readonly easer = new ColorEaser()
   private readonly marker: THREE.Mesh
+  /** The structures, as models (structures.ts). */
+  readonly models = new StructureModels()
   private mesh: THREE.Mesh | null = null
   private tiles: Tiles | null = null
   private colors: Float32Array | null = null
@@ -65,6 +70,13 @@ export class HexScene {
     this.marker = new THREE.Mesh(new THREE.ConeGeometry(1, 2.5, 12), new THREE.MeshBasicMaterial({ color: 0xffffff }))
     this.marker.visible = false
     this.scene.add(this.marker)
+    // The models are lit: a soft ambient light and a light that moves with the camera.
+    this.scene.add(new THREE.AmbientLight(0xffffff, 1.2))
+    const sun = new THREE.DirectionalLight(0xffffff, 2.2)
+    sun.position.set(0.5, 1, 1)
+    this.camera.add(sun)
+    this.scene.add(this.camera)
+    this.scene.add(this.models.group)
     this.unsub.push(client.onCells((ids, o) => this.cellsChanged(ids, o.chunksAdded.length > 0 || o.chunksRemoved.length > 0, o.immediate)))
     this.unsub.push(client.onChange(() => this.playerChanged()))
     const el = this.renderer.domElement
@@ -92,6 +104,7 @@ export class HexScene {
     el.removeEventListener('pointermove', this.pointerMove)
     window.removeEventListener('resize', this.resize)
     this.controls.dispose()
+    this.models.dispose()
     this.renderer.dispose()
     el.remove()
   }
@@ -134,16 +147,19 @@ export class HexScene {
   }
 
   private renderFrame(now: number): void {
+    const t0 = performance.now()
     if (this.colors && this.easer.active) {
       const colors = this.colors
       this.easer.sample(now, (id, r, g, b) => this.paint(id, [r, g, b], colors))
       this.mesh!.geometry.getAttribute('color').needsUpdate = true
+      this.cost.colorFloats += colors.length
     }
     // Turning speed falls as the camera nears the ground, so a drag moves the view about as far.
     this.controls.rotateSpeed = Math.min(1, Math.max(0.02, this.camera.position.length() - 1))
     this.controls.update()
     this.renderer.render(this.scene, this.camera)
     this.frames++
+    this.cost.frameMs += performance.now() - t0
   }
 
   private cellsChanged(ids: number[], rebuild: boolean, immediate: boolean): void {
@@ -157,6 +173,7 @@ export class HexScene {
       if (k === undefined) continue
       const cell = this.client.buffer.view(id)
       if (!cell) continue
+      this.models.update(id, cell.struct ?? 0, cell.dir ?? 0)
       const to = cellColor(cell, { pending: this.client.buffer.isPending(id) })
       const f = this.tiles!.first[k] * 3, c = this.colors!
       this.easer.start(id, [c[f], c[f + 1], c[f + 2]], to, now, immediate ? 0 : period)
@@ -170,8 +187,10 @@ export class HexScene {
     ids.forEach((id, k) => this.index.set(id, k))
     this.tiles = tiles
     this.colors = new Float32Array(tiles.positions.length)
+    this.models.reset(this.size)
     for (const id of ids) {
       const cell = this.client.buffer.view(id)!
+      if (cell.struct) this.models.update(id, cell.struct, cell.dir ?? 0)
       this.paint(id, cellColor(cell, { pending: this.client.buffer.isPending(id) }), this.colors)
     }
     const g = new THREE.BufferGeometry()
