@@ -12,7 +12,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { PROTOTYPES, TERRAIN_NAMES, RES_NAMES } from '../../src/engine/content.ts'
 import type { ActionRecord, ViewerClient } from './client.ts'
 import { exposeTestHook } from './hook.ts'
-import { HexScene } from './scene.ts'
+import { HexScene, type SceneOptions } from './scene.ts'
 import { RecipeMenu } from './RecipeMenu.tsx'
 import { cellRecipe } from './recipes.ts'
 import { TOOLS, sameTool, toolClick, type Tool } from './tools.ts'
@@ -34,7 +34,7 @@ function ResultLine({ rec }: { rec: ActionRecord | null }) {
   return <span className="bad">{what}: rejected {rec.result.code}: {rec.result.reason}</span>
 }
 
-export function App({ client }: { client: ViewerClient }) {
+export function App({ client, options = {} }: { client: ViewerClient; options?: SceneOptions }) {
   useClientVersion(client)
   const host = useRef<HTMLDivElement>(null)
   const [scene, setScene] = useState<HexScene | null>(null)
@@ -54,7 +54,7 @@ export function App({ client }: { client: ViewerClient }) {
       else if (e.on) client.watch(e.chunk)
       else client.unwatch(e.chunk)
     }
-    const s = new HexScene(host.current!, client, click, () => setHoverTick((n) => n + 1))
+    const s = new HexScene(host.current!, client, click, () => setHoverTick((n) => n + 1), options)
     s.start()
     setScene(s)
     const unhook = exposeTestHook(client, s)
@@ -81,7 +81,7 @@ export function App({ client }: { client: ViewerClient }) {
           <dt>player</dt><dd data-testid="player">{p ? `${p.name} #${p.index ?? '?'} at cell ${p.cell}` : '—'}</dd>
           <dt>tick</dt><dd data-testid="tick">{client.buffer.tick}</dd>
           <dt>UPS</dt><dd>{client.clock ? client.clock.ups().toFixed(1) : '—'}{client.joined ? ` (server: ${Number(client.joined.ups).toFixed(1)} at join)` : ''}</dd>
-          <dt>FPS</dt><dd>{fps}</dd>
+          <dt>FPS</dt><dd title="frames drawn per second: only when something changed, else 4 per second">{fps}{scene && !scene.antialias ? ' (no antialiasing: software WebGL)' : ''}</dd>
           <dt>cells</dt><dd>{scene?.cellsDrawn ?? 0} in {client.buffer.chunkIds().length} chunks{client.buffer.pending ? `, ${client.buffer.pending} pending` : ''}{client.extra.size ? ` (watching ${[...client.extra].join(', ')} too)` : ''}</dd>
           <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
           <dt>hover</dt><dd data-testid="hover">{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct} facing ${hc.dir ?? 0}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>

@@ -40,6 +40,9 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get models() { return scene.models.counts() },
     /** Summed main-thread ms in frames and colour floats uploaded (viewer/measure-fps.mjs divides by frames). */
     get cost() { return { ...scene.cost } },
+    /** Animation frames seen, drawn or not (frames counts those drawn). */
+    get loops() { return scene.loops },
+    get antialias() { return scene.antialias },
     get lastResult() { return client.lastResult ? structuredClone(client.lastResult) : null },
     get actions() { return structuredClone(client.actions) },
     /** The shown state of a cell (prediction included). */

@@ -7,6 +7,7 @@
  * @example
  * // http://127.0.0.1:4000/viewer/?name=alice        (again after a reload: the same player)
  * // http://127.0.0.1:4000/viewer/?name=alice&new    (a new player)
+ * // http://127.0.0.1:4000/viewer/?aa=1&render=always  (antialiasing even in software; draw every frame)
  */
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
@@ -26,7 +27,8 @@ try {
   }
   addEventListener('pagehide', () => client.save())
   client.connect()
-  root.render(<App client={client} />)
+  const aa = params.get('aa')
+  root.render(<App client={client} options={{ antialias: aa === null ? undefined : aa !== '0', render: params.get('render') === 'always' ? 'always' : 'demand' }} />)
 } catch (err) {
   root.render(<div className="panel hud">hexd viewer: {(err as Error).message}</div>)
 }

@@ -16,6 +16,7 @@ import type { ViewerClient } from './client.ts'
 import { cellColor, type RGB } from './colors.ts'
 import { ColorEaser } from './easing.ts'
 import { cellAtRay } from './pick.ts'
+import { coalesce, type Range } from './ranges.ts'
 import { StructureModels } from './structures.ts'
 import { buildTiles, type Tiles } from './tiles.ts'
 
@@ -23,6 +24,26 @@ import { buildTiles, type Tiles } from './tiles.ts'
 const INSET = 0.9
 /** Pointer travel (px) below which a press-release is a click, not a drag. */
 const CLICK_SLOP = 5
+/** With nothing changing, a frame is still drawn this often (ms), so the loop is seen alive. */
+const IDLE_FRAME_MS = 250
+
+/** True when WebGL runs in software (SwiftShader, llvmpipe): multisampling then costs more than it shows. */
+export function softwareWebGL(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2')
+  if (!gl) return false
+  const info = gl.getExtension('WEBGL_debug_renderer_info')
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER))
+  gl.getExtension('WEBGL_lose_context')?.loseContext()
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name)
+}
+
+/** How the scene draws (see docs/VIEWER.md "Frame rate"). */
+export interface SceneOptions {
+  /** Multisampling; default: on, unless WebGL runs in software. */
+  antialias?: boolean
+  /** 'demand' (default): a frame only when something changed (camera, colours, models), else every IDLE_FRAME_MS; 'always': every animation frame. */
+  render?: 'demand' | 'always'
+}
 
 export class HexScene {
   readonly renderer: THREE.WebGLRenderer
@@ -37,6 +58,14 @@ export class HexScene {
   hover: number | null = null
   /** Main-thread time spent in frames (ms, summed), and colour floats uploaded (summed): what a frame costs. */
   readonly cost = { frameMs: 0, colorFloats: 0 }
+  /** Animation frames seen (drawn or skipped because nothing changed). */
+  loops = 0
+  /** Whether multisampling is on. */
+  readonly antialias: boolean
+  private readonly renderMode: 'demand' | 'always'
+  /** Something changed since the last frame drawn. */
+  private dirty = true
+  private lastDrawn = 0
 
   private readonly scene = new THREE.Scene()
   private readonly controls: OrbitControls
@@ -54,8 +83,10 @@ export class HexScene {
   private down: { x: number; y: number } | null = null
   private readonly unsub: Array<() => void> = []
 
-  constructor(private readonly host: HTMLElement, private readonly client: ViewerClient, private readonly onClick: (cell: number) => void, private readonly onHover: () => void = () => {}) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true })
+  constructor(private readonly host: HTMLElement, private readonly client: ViewerClient, private readonly onClick: (cell: number) => void, private readonly onHover: () => void = () => {}, opts: SceneOptions = {}) {
+    this.antialias = opts.antialias ?? !softwareWebGL()
+    this.renderMode = opts.render ?? 'demand'
+    this.renderer = new THREE.WebGLRenderer({ antialias: this.antialias })
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1))
     this.renderer.setClearColor(0x0b0e14)
     host.appendChild(this.renderer.domElement)
@@ -66,6 +97,7 @@ export class HexScene {
     this.controls.enablePan = false
     this.controls.minDistance = 1.02
     this.controls.maxDistance = 6
+    this.controls.addEventListener('change', () => { this.dirty = true })
     this.scene.add(new THREE.Mesh(new THREE.SphereGeometry(0.995, 48, 32), new THREE.MeshBasicMaterial({ color: 0x1b2230 })))
     this.marker = new THREE.Mesh(new THREE.ConeGeometry(1, 2.5, 12), new THREE.MeshBasicMaterial({ color: 0xffffff }))
     this.marker.visible = false
@@ -147,17 +179,28 @@ export class HexScene {
   }
 
   private renderFrame(now: number): void {
+    this.loops++
+    const easing = this.colors !== null && this.easer.active > 0
+    if (this.renderMode === 'demand' && !this.dirty && !easing && now - this.lastDrawn < IDLE_FRAME_MS) return
     const t0 = performance.now()
-    if (this.colors && this.easer.active) {
-      const colors = this.colors
-      this.easer.sample(now, (id, r, g, b) => this.paint(id, [r, g, b], colors))
-      this.mesh!.geometry.getAttribute('color').needsUpdate = true
-      this.cost.colorFloats += colors.length
+    if (easing) {
+      // Only the eased cells' vertices are uploaded (ranges merged), not the whole attribute.
+      const colors = this.colors!, tiles = this.tiles!
+      const ranges: Range[] = []
+      this.easer.sample(now, (id, r, g, b) => {
+        const k = this.paint(id, [r, g, b], colors)
+        if (k >= 0) ranges.push([tiles.first[k] * 3, tiles.count[k] * 3])
+      })
+      const attr = this.mesh!.geometry.getAttribute('color') as THREE.BufferAttribute
+      for (const [start, count] of coalesce(ranges, 63, 256)) { attr.addUpdateRange(start, count); this.cost.colorFloats += count }
+      attr.needsUpdate = true
     }
     // Turning speed falls as the camera nears the ground, so a drag moves the view about as far.
     this.controls.rotateSpeed = Math.min(1, Math.max(0.02, this.camera.position.length() - 1))
     this.controls.update()
     this.renderer.render(this.scene, this.camera)
+    this.dirty = false
+    this.lastDrawn = now
     this.frames++
     this.cost.frameMs += performance.now() - t0
   }
@@ -165,6 +208,7 @@ export class HexScene {
   private cellsChanged(ids: number[], rebuild: boolean, immediate: boolean): void {
     const size = this.client.joined?.size
     if (!size) return
+    this.dirty = true
     if (rebuild || !this.mesh || size !== this.size) { this.size = size; this.rebuild(); return }
     const now = performance.now()
     const period = this.client.clock?.periodMs() ?? 50
@@ -206,11 +250,13 @@ export class HexScene {
     this.playerChanged()
   }
 
-  private paint(id: number, c: RGB, colors: Float32Array): void {
+  /** Writes colour `c` into cell `id`'s vertices; returns its index in the mesh, or -1 when it is not drawn. */
+  private paint(id: number, c: RGB, colors: Float32Array): number {
     const k = this.index.get(id)
-    if (k === undefined) return
+    if (k === undefined) return -1
     const first = this.tiles!.first[k], count = this.tiles!.count[k]
     for (let v = first; v < first + count; v++) { colors[v * 3] = c[0]; colors[v * 3 + 1] = c[1]; colors[v * 3 + 2] = c[2] }
+    return k
   }
 
   private playerChanged(): void {
@@ -225,6 +271,7 @@ export class HexScene {
     // The cone's apex is at +y: turn it to point at the sphere's centre, standing on the cell.
     this.marker.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), new THREE.Vector3(-x, -y, -z))
     this.marker.visible = true
+    this.dirty = true
     if (firstTime) this.centre()
   }
 
@@ -245,5 +292,6 @@ export class HexScene {
     this.renderer.setSize(w, h)
     this.camera.aspect = w / h
     this.camera.updateProjectionMatrix()
+    this.dirty = true
   }
 }
