@@ -5,7 +5,7 @@
 // menu and rotated with the rotate tool, each confirmed by the daemon's REST reads.
 import t from 'tap'
 import { existsSync } from 'node:fs'
-import { cellToChunk, chunkCells, chunkNeighbors } from '../../src/engine/chunks.ts'
+import { cellToChunk, chunkCells, chunkCount, chunkNeighbors } from '../../src/engine/chunks.ts'
 import { TERRAIN } from '../../src/engine/content.ts'
 import { neighbors } from '../../src/engine/geometry.ts'
 import { isPentagon } from '../../src/engine/lattice.ts'
@@ -82,7 +82,7 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     t.same([...start.watched].sort(), [c0, ...chunkNeighbors(N, c0)].sort(), 'watched: the player\'s chunk and its neighbours')
     t.same([...start.chunks].sort(), [...start.watched].sort(), 'every watched chunk is drawn')
     // Walk toward a far chunk (at most 16 steps per move) until the watched set changes.
-    const far = chunkCells(N, [...Array(20).keys()].find((c) => c !== c0 && !start.watched.includes(c) && chunkCells(N, c).length > 0)!)
+    const far = chunkCells(N, [...Array(chunkCount(N)).keys()].find((c) => c !== c0 && !start.watched.includes(c) && chunkCells(N, c).length > 0)!)
     const goal = far[far.length >> 1]
     await page.click('button[data-tool=move]')
     let watched = start.watched
@@ -115,6 +115,37 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     const newCell = chunkCells(N, added[0])[0], oldCell = chunkCells(N, left[0])[0]
     t.ok(await page.evaluate((c) => window.__hexdViewer!.cell(c), newCell), 'a cell of a new chunk is held')
     t.equal(await page.evaluate((c) => window.__hexdViewer!.cell(c), oldCell), null, 'a cell of a chunk that left is not')
+  })
+
+  await t.test('the watch tool subscribes to a chunk outside the area, and unsubscribes', async (t) => {
+    const area = await hook((h) => h.watched!)
+    await page.click('button[data-tool=centre]')
+    const outside = [...Array(chunkCount(N)).keys()].filter((c) => !area.includes(c) && chunkCells(N, c).length > 0)
+    let target: { cell: number; chunk: number; at: { x: number; y: number } } | undefined
+    for (const chunk of outside) {
+      // A cell of it on screen, clear of the panels (the middle band of the page).
+      const cells = chunkCells(N, chunk).filter((_, i) => i % 5 === 0)
+      const hit = await page.evaluate((ids) => {
+        for (const cell of ids) {
+          const at = window.__hexdViewer!.screenOf(cell, true)
+          if (at && at.x > 20 && at.x < 940 && at.y > 210 && at.y < 580) return { cell, at }
+        }
+        return null
+      }, cells)
+      if (hit) { target = { ...hit, chunk }; break }
+    }
+    t.ok(target, 'a cell of an unwatched chunk is on screen (the dark globe)')
+    await page.click('button[data-tool=watch]')
+    await page.mouse.click(target!.at.x, target!.at.y)
+    const chunk = await page.evaluate(([x, y]) => window.__hexdViewer!.cellAt(x, y, true), [target!.at.x, target!.at.y]).then((c) => cellToChunk(N, c!).chunk)
+    await page.waitForFunction((c) => window.__hexdViewer!.watched!.includes(c) && window.__hexdViewer!.chunksDrawn.includes(c), chunk, { timeout: 30_000 })
+    t.pass(`chunk ${chunk} is watched and drawn`)
+    t.match(await page.textContent('[data-testid=hud]'), new RegExp(`watching ${chunk} too`))
+    const p = await page.evaluate((c) => window.__hexdViewer!.screenOf(c), chunkCells(N, chunk)[chunkCells(N, chunk).length >> 1])
+    t.ok(p, 'its cells are drawn where the globe was')
+    await page.mouse.click(p!.x, p!.y)
+    await page.waitForFunction((c) => !window.__hexdViewer!.watched!.includes(c) && !window.__hexdViewer!.chunksDrawn.includes(c), chunk, { timeout: 30_000 })
+    t.pass('a second click unwatches it: not drawn any more')
   })
 
   await t.test('a smelter placed, its recipe set through the menu, then rotated', async (t) => {

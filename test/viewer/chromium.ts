@@ -27,8 +27,8 @@ export interface Hook {
   actions: Array<{ id: number; action: { type: string; cell: number; [k: string]: unknown }; optimistic: boolean; result?: { ok: boolean; code?: string; reason?: string } }>
   cell(id: number): Record<string, number> | null
   confirmed(id: number): Record<string, number> | null
-  screenOf(id: number): { x: number; y: number } | null
-  cellAt(x: number, y: number): number | null
+  screenOf(id: number, anyCell?: boolean): { x: number; y: number } | null
+  cellAt(x: number, y: number, anyCell?: boolean): number | null
 }
 
 /** Builds viewer/dist with viewer/build.mjs (what `npm run build:viewer` runs); fails `t` if it fails. */

@@ -47,7 +47,9 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
   toolRef.current = { tool, dir }
 
   useEffect(() => {
-    const click = (cell: number): void => {
+    // A click on the globe outside the watched chunks only means something to the watch tool.
+    const click = (cell: number, drawn: boolean): void => {
+      if (!drawn && toolRef.current.tool.kind !== 'watch') return
       const e = toolClick(toolRef.current.tool, cell, toolRef.current.dir, client.buffer.view(cell), client.joined?.size ?? 0, client.extra)
       if (e.kind === 'act') client.act(e.action)
       else if (e.kind === 'menu') setMenuCell(cell)

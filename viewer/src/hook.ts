@@ -51,8 +51,9 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     confirmed: (id: number) => { const c = client.buffer.cell(id); return c ? { ...c } : null },
     /** Every cell id held. */
     cellIds: () => client.buffer.cellIds(),
-    screenOf: (id: number) => scene.screenOf(id),
-    cellAt: (x: number, y: number) => scene.cellAt(x, y),
+    /** Page point of a drawn cell (with anyCell: of any cell of the globe), or null. */
+    screenOf: (id: number, anyCell = false) => scene.screenOf(id, anyCell),
+    cellAt: (x: number, y: number, anyCell = false) => scene.cellAt(x, y, anyCell),
   }
   ;(window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer = hook
   return () => { delete (window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer }

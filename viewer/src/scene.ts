@@ -83,7 +83,7 @@ export class HexScene {
   private down: { x: number; y: number } | null = null
   private readonly unsub: Array<() => void> = []
 
-  constructor(private readonly host: HTMLElement, private readonly client: ViewerClient, private readonly onClick: (cell: number) => void, private readonly onHover: () => void = () => {}, opts: SceneOptions = {}) {
+  constructor(private readonly host: HTMLElement, private readonly client: ViewerClient, private readonly onClick: (cell: number, drawn: boolean) => void, private readonly onHover: () => void = () => {}, opts: SceneOptions = {}) {
     this.antialias = opts.antialias ?? !softwareWebGL()
     this.renderMode = opts.render ?? 'demand'
     this.renderer = new THREE.WebGLRenderer({ antialias: this.antialias })
@@ -154,10 +154,11 @@ export class HexScene {
 
   /**
    * Where cell `id`'s centre is on the page (CSS px), or null when it is not
-   * drawn, faces away from the camera or is outside the canvas.
+   * drawn (unless `anyCell`: a cell of the globe outside the watched chunks), faces away
+   * from the camera or is outside the canvas.
    */
-  screenOf(id: number): { x: number; y: number } | null {
-    if (!this.index.has(id)) return null
+  screenOf(id: number, anyCell = false): { x: number; y: number } | null {
+    if (!this.size || (!anyCell && !this.index.has(id))) return null
     const [x, y, z] = unitXYZ(this.size, id)
     const p = new THREE.Vector3(x, y, z)
     if (p.dot(this.camera.position.clone().sub(p)) <= 0) return null
@@ -167,15 +168,15 @@ export class HexScene {
     return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height }
   }
 
-  /** The drawn cell under page point (x, y), or null. */
-  cellAt(x: number, y: number): number | null {
+  /** The drawn cell under page point (x, y) (with `anyCell`, any cell of the globe there), or null. */
+  cellAt(x: number, y: number, anyCell = false): number | null {
     if (!this.size) return null
     const r = this.renderer.domElement.getBoundingClientRect()
     const ray = new THREE.Raycaster()
     ray.setFromCamera(new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1), this.camera)
     const o = ray.ray.origin, d = ray.ray.direction
     const id = cellAtRay(this.size, [o.x, o.y, o.z], [d.x, d.y, d.z])
-    return id !== null && this.index.has(id) ? id : null
+    return id !== null && (anyCell || this.index.has(id)) ? id : null
   }
 
   private renderFrame(now: number): void {
@@ -280,8 +281,8 @@ export class HexScene {
     const d = this.down
     this.down = null
     if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_SLOP) return
-    const id = this.cellAt(e.clientX, e.clientY)
-    if (id !== null) this.onClick(id)
+    const id = this.cellAt(e.clientX, e.clientY, true)
+    if (id !== null) this.onClick(id, this.index.has(id))
   }
   private readonly pointerMove = (e: PointerEvent): void => {
     const id = this.cellAt(e.clientX, e.clientY)
