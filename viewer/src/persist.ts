@@ -49,7 +49,7 @@ export function storageKey(endpoint: string): string {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 
-/** True when `v` has the shape of a {@link SavedSession}. */
+/** True when `v` has the shape of a {@link SavedSession}. @example isSavedSession({ name: 'a', session: '0'.repeat(32), token: 't', seq: 0, tick: 0 }) // => true */
 export function isSavedSession(v: unknown): v is SavedSession {
   if (!v || typeof v !== 'object') return false
   const s = v as Record<string, unknown>
@@ -62,6 +62,7 @@ export function isSavedSession(v: unknown): v is SavedSession {
 /**
  * The saved session for player `name`, or null when there is none, it belongs to another name, or
  * it is malformed (then it is removed, so a broken record cannot block every later load).
+ * @example loadSession(localStorage, storageKey('/socket'), 'alice') // => SavedSession | null
  */
 export function loadSession(store: KeyValueStore, key: string, name: string): SavedSession | null {
   const raw = store.getItem(key)
@@ -76,6 +77,7 @@ export function loadSession(store: KeyValueStore, key: string, name: string): Sa
  * Saves `s`. When it is too large for {@link MAX_SAVED_CHARS} or the storage refuses it (quota),
  * saves the credentials alone (seq 0, no chunks). Returns what was kept: 'all', 'credentials' or
  * 'nothing' (the storage refused even that, e.g. a private window).
+ * @example saveSession(localStorage, key, { name: 'alice', session, token, seq: 0, tick: 0 }) // => 'credentials'
  */
 export function saveSession(store: KeyValueStore, key: string, s: SavedSession): 'all' | 'credentials' | 'nothing' {
   if (!isSavedSession(s)) throw new Error(`not a saved session: ${JSON.stringify(s)?.slice(0, 200)}`)
@@ -89,7 +91,7 @@ export function saveSession(store: KeyValueStore, key: string, s: SavedSession):
   try { store.setItem(key, creds); return 'credentials' } catch { return 'nothing' }
 }
 
-/** Forgets the saved session (the next load starts a new player). */
+/** Forgets the saved session (the next load starts a new player). @example forgetSession(localStorage, storageKey('/socket')) */
 export function forgetSession(store: KeyValueStore, key: string): void {
   store.removeItem(key)
 }

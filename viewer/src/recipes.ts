@@ -28,7 +28,7 @@ export function recipeLabel(r: Recipe): string {
   return `${ins.join(' + ')} → ${r.outCount} ${ITEM_NAMES[r.out]}, ${r.ticks} ticks`
 }
 
-/** Whether a structure (prototype id) takes a recipe: a machine (its recipe) or a storage (its filter). */
+/** Whether a structure (prototype id) takes a recipe: a machine (its recipe) or a storage (its filter). @example takesRecipe(4) // => true (smelter) */
 export function takesRecipe(struct: number): boolean {
   const k = prototypeById(struct)?.kind
   return k === KIND.MACHINE || k === KIND.STORAGE
@@ -37,6 +37,7 @@ export function takesRecipe(struct: number): boolean {
 /**
  * The menu for structure `struct` (prototype id): a machine's recipes of its category, or every
  * item for a storage's filter; empty for a structure that takes none (and for 0, no structure).
+ * @example recipeChoices(5)[0] // => { name: 'gear', label: '2 iron_plate → 1 gear, 10 ticks' }
  */
 export function recipeChoices(struct: number): RecipeChoice[] {
   const p = prototypeById(struct)
@@ -62,7 +63,7 @@ export function cellRecipe(cell: WireCell): string | null {
   return `${r.name}: ${r.aCount} ${ITEM_NAMES[r.a]}${r.b ? ` + ${r.bCount} ${ITEM_NAMES[r.b]}` : ''} → ${r.outCount} ${ITEM_NAMES[r.out]} (${r.ticks} ticks${work})`
 }
 
-/** The name of the recipe a cell runs now (what the menu marks as current), or null. */
+/** The name of the recipe a cell runs now (what the menu marks as current), or null. @example currentRecipeName({ id: 1, struct: 4, recipe: 1 }) // => 'iron_plate' */
 export function currentRecipeName(cell: WireCell): string | null {
   const p = prototypeById(cell.struct ?? 0)
   if (!p || !cell.recipe) return null

@@ -27,7 +27,7 @@ const CLICK_SLOP = 5
 /** With nothing changing, a frame is still drawn this often (ms), so the loop is seen alive. */
 const IDLE_FRAME_MS = 250
 
-/** True when WebGL runs in software (SwiftShader, llvmpipe): multisampling then costs more than it shows. */
+/** True when WebGL runs in software (SwiftShader, llvmpipe): multisampling then costs more than it shows. @example new THREE.WebGLRenderer({ antialias: !softwareWebGL() }) */
 export function softwareWebGL(): boolean {
   const gl = document.createElement('canvas').getContext('webgl2')
   if (!gl) return false
