@@ -122,17 +122,24 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     await page.click('button[data-tool=centre]')
     const outside = [...Array(chunkCount(N)).keys()].filter((c) => !area.includes(c) && chunkCells(N, c).length > 0)
     let target: { cell: number; chunk: number; at: { x: number; y: number } } | undefined
-    for (const chunk of outside) {
-      // A cell of it on screen, clear of the panels (the middle band of the page).
-      const cells = chunkCells(N, chunk).filter((_, i) => i % 5 === 0)
-      const hit = await page.evaluate((ids) => {
-        for (const cell of ids) {
-          const at = window.__hexdViewer!.screenOf(cell, true)
-          if (at && at.x > 20 && at.x < 940 && at.y > 210 && at.y < 580) return { cell, at }
-        }
-        return null
-      }, cells)
-      if (hit) { target = { ...hit, chunk }; break }
+    // Turn the globe (drags) until a cell of an unwatched chunk faces the camera, clear of the panels.
+    for (let turn = 0; turn < 12 && !target; turn++) {
+      for (const chunk of outside) {
+        const cells = chunkCells(N, chunk).filter((_, i) => i % 5 === 0)
+        const hit = await page.evaluate((ids) => {
+          for (const cell of ids) {
+            const at = window.__hexdViewer!.screenOf(cell, true)
+            if (at && at.x > 40 && at.x < 920 && at.y > 210 && at.y < 580) return { cell, at }
+          }
+          return null
+        }, cells)
+        if (hit) { target = { ...hit, chunk }; break }
+      }
+      if (target) break
+      await page.mouse.move(400, 400)
+      await page.mouse.down()
+      await page.mouse.move(560, 400, { steps: 6 })
+      await page.mouse.up()
     }
     t.ok(target, 'a cell of an unwatched chunk is on screen (the dark globe)')
     await page.click('button[data-tool=watch]')
@@ -150,6 +157,7 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
 
   await t.test('a smelter placed, its recipe set through the menu, then rotated', async (t) => {
     const me = await hook((h) => h.player!)
+    await page.click('button[data-tool=centre]')
     const spot = await page.evaluate(({ nbs }) => nbs.find((c) => {
       const h = window.__hexdViewer!
       const cell = h.confirmed(c)

@@ -1,15 +1,17 @@
 /**
  * The viewer's connection to the daemon through the official `phoenix` client:
  * `/socket` over WebSocket with the LongPoll fallback, `world:main` joined as a
- * new player (rejoins after a reconnect carry the session, token and last seq, so
- * the outbox resumes with nothing lost), then `player:<id>`. Every outbox message
+ * new player or as the one saved in `storage` (persist.ts; rejoins after a reconnect
+ * or a reload carry the session, token and last seq, so the outbox resumes with
+ * nothing lost), then `player:<id>`. It learns the watched chunks from `subscribe`
+ * replies and drops the chunks that left them. Every outbox message
  * (both topics share one seq) goes through the WorldBuffer's seq gate; actions are
  * predicted at once and resolved by the push reply.
  *
  * No React, no three.js: the UI and the renderer subscribe to it.
  *
  * @example
- * const c = new ViewerClient({ name: 'alice' })
+ * const c = new ViewerClient({ name: 'alice', storage: localStorage })
  * c.onCells((ids, o) => scene.update(ids, o))
  * c.connect()
  * c.act({ type: 'claim', cell: 1234 })
@@ -109,9 +111,6 @@ export class ViewerClient {
     const base = { name: this.opts.name, session: this.creds.session, token: this.creds.token }
     return saveSession(store, this.storeKey, { ...base, seq: this.buffer.lastSeq, tick: this.buffer.tick, chunks: this.buffer.exportChunks() })
   }
-
-  /** Forgets the saved session (the next page load starts a new player). */
-  forget(): void { if (this.opts.storage) forgetSession(this.opts.storage, this.storeKey) }
 
   /**
    * Watches chunk `id` beyond the area of interest (`subscribe`); a snapshot of it follows.
