@@ -163,8 +163,8 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
       const cell = h.confirmed(c)
       return cell && !cell.struct && (!cell.owner || cell.owner === h.player!.index) && h.screenOf(c)
         && cell.terrain !== 1 && cell.terrain !== 6 && cell.terrain !== 0
-    }), { nbs: neighbors(N, me.cell).filter((c) => c >= 2 && !isPentagon(N, c)) })
-    t.ok(spot !== undefined, 'a buildable neighbour is on screen')
+    }), { nbs: [...new Set([...neighbors(N, me.cell), ...neighbors(N, me.cell).flatMap((c) => neighbors(N, c))])].filter((c) => c !== me.cell && c >= 2 && !isPentagon(N, c)) })
+    t.ok(spot !== undefined, 'a buildable cell within two steps is on screen')
     void TERRAIN
     const clickCell = async (c: number) => {
       const p = await page.evaluate((id) => window.__hexdViewer!.screenOf(id), c)
@@ -222,6 +222,15 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     await settled(count + 4)
     t.equal((await hook((h) => h.actions[h.actions.length - 1])).result?.ok, true, 'removed')
     t.equal(await smelters(), before, 'its model is gone')
+
+    // Rotating a bare cell: nothing to predict, and the server says why.
+    await page.click('button[data-tool=rotate]')
+    await clickCell(spot!)
+    await settled(count + 5)
+    const bare = await hook((h) => h.actions[h.actions.length - 1])
+    t.equal(bare.optimistic, false, 'no prediction for a cell without a structure')
+    t.equal(bare.result?.code, 'HEXD_NO_STRUCTURE')
+    t.match(await page.textContent('[data-testid=result]'), /rotate to 1 cell \d+: rejected HEXD_NO_STRUCTURE: .+/)
   })
 
   t.same(errors, [], 'no console errors')

@@ -159,6 +159,8 @@ export class HexScene {
    */
   screenOf(id: number, anyCell = false): { x: number; y: number } | null {
     if (!this.size || (!anyCell && !this.index.has(id))) return null
+    // The camera may have moved since the last frame drawn (centre(), a drag): use where it is now.
+    this.camera.updateMatrixWorld()
     const [x, y, z] = unitXYZ(this.size, id)
     const p = new THREE.Vector3(x, y, z)
     if (p.dot(this.camera.position.clone().sub(p)) <= 0) return null
@@ -172,6 +174,7 @@ export class HexScene {
   cellAt(x: number, y: number, anyCell = false): number | null {
     if (!this.size) return null
     const r = this.renderer.domElement.getBoundingClientRect()
+    this.camera.updateMatrixWorld()
     const ray = new THREE.Raycaster()
     ray.setFromCamera(new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1), this.camera)
     const o = ray.ray.origin, d = ray.ray.direction
