@@ -6,43 +6,20 @@
 // console stays free of errors. Skips (or fails under HEXD_REQUIRE=browser) without Chromium.
 import t from 'tap'
 import { existsSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { neighbors } from '../../src/engine/geometry.ts'
 import { requireOrSkip } from '../helpers/require.ts'
 import { testDaemon } from '../net/helpers.ts'
+import { CHROMIUM, buildViewer, launchChromium, openPage, type Hook } from './chromium.ts'
 
-const CHROMIUM = process.env.HEXD_CHROMIUM ?? '/usr/bin/chromium'
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-/** Headless Chromium without a GPU: WebGL runs on SwiftShader (docs/VIEWER.md). */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
-
-interface Hook {
-  status: string; error: string; playerTopic: string; gaps: number; tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
-  player: { id: string; name: string; index: number; cell: number } | null
-  lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null
-  actions: Array<{ id: number; action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; code?: string } }>
-  cell(id: number): Record<string, number> | null
-  confirmed(id: number): Record<string, number> | null
-  screenOf(id: number): { x: number; y: number } | null
-  cellAt(x: number, y: number): number | null
-}
 declare const window: { __hexdViewer?: Hook }
 
 t.test('the web viewer in Chromium', async (t) => {
   if (!(await requireOrSkip(t, 'browser', existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`))) return
 
-  const build = spawnSync(process.execPath, [fileURLToPath(new URL('../../viewer/build.mjs', import.meta.url))], { cwd: ROOT, encoding: 'utf8' })
-  t.equal(build.status, 0, `npm run build:viewer works: ${build.stderr}`)
-
+  buildViewer(t)
   const d = await testDaemon(t, { size: 16, ups: 10 })
-  const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 960, height: 720 } })
-  const errors: string[] = []
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
+  const browser = await launchChromium(t)
+  const { page, errors } = await openPage(browser)
 
   const res = await page.goto(`${d.url}/viewer?name=pw`)
   t.equal(res?.status(), 200)

@@ -4,7 +4,8 @@ import t from 'tap'
 import { cellCount, neighbors, pentagon, unitXYZ } from '../../src/engine/geometry.ts'
 import { buildTiles, cellCorners } from '../../viewer/src/tiles.ts'
 import { cellAtRay, raySphere } from '../../viewer/src/pick.ts'
-import { TOOLS, sameTool, toolAction } from '../../viewer/src/tools.ts'
+import { TOOLS, sameTool, toolAction, toolClick } from '../../viewer/src/tools.ts'
+import { cellToChunk } from '../../src/engine/chunks.ts'
 
 const key = (p: number[]) => p.map((x) => x.toFixed(6)).join()
 
@@ -76,7 +77,19 @@ t.test('tools', async (t) => {
   t.same(toolAction({ kind: 'remove' }, 7, 3), { type: 'remove', cell: 7 })
   t.same(toolAction({ kind: 'place', proto: 'conveyor' }, 7, 2), { type: 'place', cell: 7, proto: 'conveyor', dir: 2 })
   t.throws(() => toolAction({ kind: 'claim' }, 7, 6), /dir/)
-  t.equal(TOOLS.length, 3 + 9)
+  t.equal(TOOLS.length, 6 + 9)
+  t.same(toolAction({ kind: 'rotate' }, 7, 4), { type: 'rotate', cell: 7, dir: 4 })
+  t.throws(() => toolAction({ kind: 'recipe' }, 7, 0), /sends no action/)
+  t.throws(() => toolAction({ kind: 'watch' }, 7, 0), /sends no action/)
+  // toolClick: rotate steps the shown direction; recipe opens the menu; watch toggles the chunk.
+  t.same(toolClick({ kind: 'rotate' }, 7, 0, { id: 7, struct: 2, dir: 5 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 0 } })
+  t.same(toolClick({ kind: 'rotate' }, 7, 0, { id: 7, struct: 2 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 1 } })
+  t.same(toolClick({ kind: 'rotate' }, 7, 0, undefined, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 1 } })
+  t.same(toolClick({ kind: 'recipe' }, 7, 0, undefined, 16), { kind: 'menu', cell: 7 })
+  t.same(toolClick({ kind: 'claim' }, 7, 2, undefined, 16), { kind: 'act', action: { type: 'claim', cell: 7 } })
+  const ch = cellToChunk(64, 5000).chunk
+  t.same(toolClick({ kind: 'watch' }, 5000, 0, undefined, 64), { kind: 'watch', chunk: ch, on: true })
+  t.same(toolClick({ kind: 'watch' }, 5000, 0, undefined, 64, new Set([ch])), { kind: 'watch', chunk: ch, on: false })
   t.ok(sameTool({ kind: 'place', proto: 'pole' }, { kind: 'place', proto: 'pole' }))
   t.notOk(sameTool({ kind: 'place', proto: 'pole' }, { kind: 'place', proto: 'solar' }))
   t.notOk(sameTool({ kind: 'claim' }, { kind: 'move' }))

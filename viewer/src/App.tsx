@@ -12,8 +12,10 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { PROTOTYPES, TERRAIN_NAMES, RES_NAMES } from '../../src/engine/content.ts'
 import type { ActionRecord, ViewerClient } from './client.ts'
 import { exposeTestHook } from './hook.ts'
-import { HexScene } from './scene.ts'
-import { TOOLS, sameTool, toolAction, type Tool } from './tools.ts'
+import { HexScene, type SceneOptions } from './scene.ts'
+import { RecipeMenu } from './RecipeMenu.tsx'
+import { cellRecipe } from './recipes.ts'
+import { TOOLS, sameTool, toolClick, type Tool } from './tools.ts'
 
 function useClientVersion(client: ViewerClient): number {
   const version = useRef(0)
@@ -25,25 +27,36 @@ function useClientVersion(client: ViewerClient): number {
 
 function ResultLine({ rec }: { rec: ActionRecord | null }) {
   if (!rec) return <span>no action yet</span>
-  const what = `${rec.action.type}${rec.action.type === 'place' ? ` ${rec.action.proto}` : ''} cell ${rec.action.cell}`
+  const a = rec.action
+  const what = `${a.type}${a.type === 'place' ? ` ${a.proto}` : a.type === 'set_recipe' ? ` ${a.recipe}` : a.type === 'rotate' ? ` to ${a.dir}` : ''} cell ${a.cell}`
   if (!rec.result) return <span className="wait">{what}: waiting for the server…</span>
   if (rec.result.ok) return <span className="ok">{what}: applied at tick {rec.result.tick}</span>
   return <span className="bad">{what}: rejected {rec.result.code}: {rec.result.reason}</span>
 }
 
-export function App({ client }: { client: ViewerClient }) {
+export function App({ client, options = {} }: { client: ViewerClient; options?: SceneOptions }) {
   useClientVersion(client)
   const host = useRef<HTMLDivElement>(null)
   const [scene, setScene] = useState<HexScene | null>(null)
   const [tool, setTool] = useState<Tool>({ kind: 'claim' })
   const [dir, setDir] = useState(0)
   const [fps, setFps] = useState(0)
+  const [menuCell, setMenuCell] = useState<number | null>(null)
   const [, setHoverTick] = useState(0)
   const toolRef = useRef({ tool, dir })
   toolRef.current = { tool, dir }
 
   useEffect(() => {
-    const s = new HexScene(host.current!, client, (cell) => client.act(toolAction(toolRef.current.tool, cell, toolRef.current.dir)), () => setHoverTick((n) => n + 1))
+    // A click on the globe outside the watched chunks only means something to the watch tool.
+    const click = (cell: number, drawn: boolean): void => {
+      if (!drawn && toolRef.current.tool.kind !== 'watch') return
+      const e = toolClick(toolRef.current.tool, cell, toolRef.current.dir, client.buffer.view(cell), client.joined?.size ?? 0, client.extra)
+      if (e.kind === 'act') client.act(e.action)
+      else if (e.kind === 'menu') setMenuCell(cell)
+      else if (e.on) client.watch(e.chunk)
+      else client.unwatch(e.chunk)
+    }
+    const s = new HexScene(host.current!, client, click, () => setHoverTick((n) => n + 1), options)
     s.start()
     setScene(s)
     const unhook = exposeTestHook(client, s)
@@ -70,10 +83,11 @@ export function App({ client }: { client: ViewerClient }) {
           <dt>player</dt><dd data-testid="player">{p ? `${p.name} #${p.index ?? '?'} at cell ${p.cell}` : '—'}</dd>
           <dt>tick</dt><dd data-testid="tick">{client.buffer.tick}</dd>
           <dt>UPS</dt><dd>{client.clock ? client.clock.ups().toFixed(1) : '—'}{client.joined ? ` (server: ${Number(client.joined.ups).toFixed(1)} at join)` : ''}</dd>
-          <dt>FPS</dt><dd>{fps}</dd>
-          <dt>cells</dt><dd>{scene?.cellsDrawn ?? 0} in {client.buffer.chunkIds().length} chunks{client.buffer.pending ? `, ${client.buffer.pending} pending` : ''}</dd>
+          <dt>FPS</dt><dd title="frames drawn per second: only when something changed, else 4 per second">{fps}{scene && !scene.antialias ? ' (no antialiasing: software WebGL)' : ''}</dd>
+          <dt>cells</dt><dd>{scene?.cellsDrawn ?? 0} in {client.buffer.chunkIds().length} chunks{client.buffer.pending ? `, ${client.buffer.pending} pending` : ''}{client.extra.size ? ` (watching ${[...client.extra].join(', ')} too)` : ''}</dd>
           <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
-          <dt>hover</dt><dd>{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>
+          <dt>hover</dt><dd data-testid="hover">{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct} facing ${hc.dir ?? 0}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>
+          {hc && cellRecipe(hc) ? <><dt>recipe</dt><dd data-testid="hover-recipe">{cellRecipe(hc)}</dd></> : null}
         </dl>
       </div>
       <div className="panel inv" data-testid="inventory">
@@ -81,10 +95,12 @@ export function App({ client }: { client: ViewerClient }) {
         {inventory.length ? inventory.map(([k, n]) => <div key={k}>{k}: {n}</div>) : <div>empty</div>}
       </div>
       <div className="panel result" data-testid="result"><ResultLine rec={client.lastResult} /></div>
+      {menuCell !== null ? <RecipeMenu client={client} cell={menuCell} onClose={() => setMenuCell(null)} /> : null}
       <div className="panel tools" data-testid="tools">
         {TOOLS.map(([label, t]) => <button key={label} className={sameTool(t, tool) ? 'on' : ''} data-tool={label} onClick={() => setTool(t)}>{label}</button>)}
         <button data-tool="dir" title="direction of placed structures (0..5)" onClick={() => setDir((d) => (d + 1) % 6)}>dir {dir}</button>
         <button data-tool="centre" onClick={() => scene?.centre()}>centre</button>
+        <button data-tool="new-player" title="forget this player and start a new one" onClick={() => { const u = new URL(location.href); u.searchParams.set('new', ''); location.href = u.toString() }}>new player</button>
       </div>
     </>
   )

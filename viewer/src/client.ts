@@ -1,15 +1,17 @@
 /**
  * The viewer's connection to the daemon through the official `phoenix` client:
  * `/socket` over WebSocket with the LongPoll fallback, `world:main` joined as a
- * new player (rejoins after a reconnect carry the session, token and last seq, so
- * the outbox resumes with nothing lost), then `player:<id>`. Every outbox message
+ * new player or as the one saved in `storage` (persist.ts; rejoins after a reconnect
+ * or a reload carry the session, token and last seq, so the outbox resumes with
+ * nothing lost), then `player:<id>`. It learns the watched chunks from `subscribe`
+ * replies and drops the chunks that left them. Every outbox message
  * (both topics share one seq) goes through the WorldBuffer's seq gate; actions are
  * predicted at once and resolved by the push reply.
  *
  * No React, no three.js: the UI and the renderer subscribe to it.
  *
  * @example
- * const c = new ViewerClient({ name: 'alice' })
+ * const c = new ViewerClient({ name: 'alice', storage: localStorage })
  * c.onCells((ids, o) => scene.update(ids, o))
  * c.connect()
  * c.act({ type: 'claim', cell: 1234 })
@@ -18,6 +20,7 @@
 import { Socket } from 'phoenix'
 import { TickClock } from './ticks.ts'
 import { WorldBuffer } from './state.ts'
+import { forgetSession, loadSession, saveSession, storageKey, type KeyValueStore } from './persist.ts'
 import type { ActionReply, DiffPayload, JoinReply, SnapshotPayload, ViewerAction, WirePlayer } from './wire.ts'
 
 export type Status = 'connecting' | 'joining' | 'joined' | 'disconnected' | 'error'
@@ -34,6 +37,8 @@ export interface ActionRecord {
 export interface CellsUpdate {
   /** The chunk set grew: the renderer rebuilds its mesh. */
   chunksAdded: number[]
+  /** Chunks that left the watched set (no longer drawn): the renderer rebuilds its mesh. */
+  chunksRemoved: number[]
   /** The change is the player's own prediction or its resolution: show it without easing. */
   immediate: boolean
 }
@@ -57,6 +62,12 @@ export class ViewerClient {
   playerTopic: '' | 'joining' | 'joined' | 'error' = ''
   /** Players online (from presence): one key per player. */
   online = 0
+  /** The chunks the server says this session watches (from the last subscribe reply), or null before the first. */
+  watched: number[] | null = null
+  /** Chunks subscribed explicitly (beyond the area of interest). */
+  readonly extra = new Set<number>()
+  /** The player was resumed from saved state ('cells': with its cells; 'credentials': the outbox replays). */
+  resumed: '' | 'cells' | 'credentials' = ''
 
   private socket: any
   private world: any
@@ -69,8 +80,66 @@ export class ViewerClient {
   private readonly changeListeners = new Set<() => void>()
   private readonly presence = new Map<string, number>()
 
-  constructor(private readonly opts: { name: string; endpoint?: string }) {
+  private readonly storeKey: string
+
+  /**
+   * `storage` (e.g. `localStorage`) keeps the session across page loads (persist.ts); `fresh`
+   * forgets what it holds and starts a new player.
+   */
+  constructor(private readonly opts: { name: string; endpoint?: string; storage?: KeyValueStore | null; fresh?: boolean }) {
     if (!/^[\w .-]{1,32}$/.test(opts.name)) throw new Error(`name must be 1-32 letters, digits, spaces, . _ or -, got ${JSON.stringify(opts.name)}`)
+    this.storeKey = storageKey(opts.endpoint ?? '/socket')
+    const store = opts.storage
+    if (!store) return
+    if (opts.fresh) { forgetSession(store, this.storeKey); return }
+    const saved = loadSession(store, this.storeKey, opts.name)
+    if (!saved) return
+    this.creds = { session: saved.session, token: saved.token }
+    if (saved.chunks && saved.seq > 0) {
+      this.buffer.restore(saved.seq, saved.tick, saved.chunks)
+      this.resumed = 'cells'
+    } else this.resumed = 'credentials'
+  }
+
+  /**
+   * Saves the session, the last seq and the confirmed cells to the storage given to the
+   * constructor (the page calls it on `pagehide`). Returns what was kept (persist.ts).
+   */
+  save(): 'all' | 'credentials' | 'nothing' {
+    const store = this.opts.storage
+    if (!store || !this.creds?.session) return 'nothing'
+    const base = { name: this.opts.name, session: this.creds.session, token: this.creds.token }
+    return saveSession(store, this.storeKey, { ...base, seq: this.buffer.lastSeq, tick: this.buffer.tick, chunks: this.buffer.exportChunks() })
+  }
+
+  /**
+   * Watches chunk `id` beyond the area of interest (`subscribe`); a snapshot of it follows.
+   * @example client.watch(12)
+   */
+  watch(id: number): void { this.extra.add(id); this.pushWatch('subscribe', [id]) }
+
+  /** Stops watching chunk `id` explicitly (`unsubscribe`); it stays if it is in the area of interest. */
+  unwatch(id: number): void { this.extra.delete(id); this.pushWatch('unsubscribe', [id]) }
+
+  /** Asks the server which chunks this session watches (a `subscribe` of nothing) and drops the others. */
+  refreshWatched(): void { this.pushWatch('subscribe', []) }
+
+  private pushWatch(event: 'subscribe' | 'unsubscribe', chunks: number[]): void {
+    if (this.status !== 'joined') return
+    this.world.push(event, { chunks }, 10000)
+      .receive('ok', (r: { chunks?: number[] }) => { if (Array.isArray(r.chunks)) this.watchedNow(r.chunks) })
+      .receive('error', (e: { code?: string; reason?: string }) => { this.error = `${event}: ${e.code ?? 'error'}: ${e.reason ?? 'refused'}`; this.changed() })
+  }
+
+  /**
+   * The server's watched set: held chunks outside it are dropped (their diffs no longer come).
+   * A snapshot for a chunk of it that is not held yet is on its way in the outbox.
+   */
+  private watchedNow(chunks: number[]): void {
+    this.watched = [...chunks].sort((a, b) => a - b)
+    const { chunksRemoved, cells } = this.buffer.keepOnly(chunks)
+    if (chunksRemoved.length) this.emitCells(cells, true, [], chunksRemoved)
+    this.changed()
   }
 
   /** Called with the ids of cells whose shown state changed. Returns an unsubscribe function. */
@@ -125,6 +194,8 @@ export class ViewerClient {
       rec.result = reply
       const c = this.buffer.resolve(rec.id, reply)
       if (c !== null) this.emitCells([c], true)
+      // A move may change the area of interest: learn the new watched set.
+      if (reply.ok && action.type === 'move') this.refreshWatched()
       this.changed()
     }
     this.world.push('action', action, 10000)
@@ -153,6 +224,7 @@ export class ViewerClient {
   }
 
   private joinedWorld(r: JoinReply): void {
+    const resumedCells = this.creds?.session === r.session && !r.resync && this.buffer.lastSeq > 0 && !this.joined
     this.creds = { session: r.session, token: r.token }
     this.joined = r
     this.error = ''
@@ -169,6 +241,12 @@ export class ViewerClient {
         .receive('error', (e: { code?: string; reason?: string }) => { this.playerTopic = 'error'; this.error = `player topic: ${e.code ?? 'error'}: ${e.reason ?? 'join refused'}`; this.changed() })
     }
     this.setStatus('joined')
+    // Credentials first (a reload before pagehide still finds its player), cells on pagehide.
+    if (this.opts.storage && !this.buffer.lastSeq) saveSession(this.opts.storage, this.storeKey, { name: this.opts.name, session: r.session, token: r.token, seq: 0, tick: 0 })
+    // Cells restored from the saved state: draw them now (the outbox may stay quiet for a while).
+    if (resumedCells) this.emitCells(this.buffer.cellIds(), true, this.buffer.chunkIds())
+    if (this.extra.size) this.pushWatch('subscribe', [...this.extra])
+    else this.refreshWatched()
   }
 
   private message(topic: string, event: string, payload: any): void {
@@ -187,6 +265,8 @@ export class ViewerClient {
         const { changed, chunksAdded } = this.buffer.applySnapshot(payload as SnapshotPayload)
         this.clock?.record(payload.tick, now)
         this.emitCells(changed, false, chunksAdded)
+        // The area may have changed (a move, a subscribe): learn which chunks left it.
+        if (chunksAdded.length && this.buffer.chunkIds().length > chunksAdded.length) this.refreshWatched()
         break
       }
       case 'diff': {
@@ -215,8 +295,8 @@ export class ViewerClient {
     this.changed()
   }
 
-  private emitCells(ids: number[], immediate: boolean, chunksAdded: number[] = []): void {
-    for (const f of this.cellListeners) f(ids, { chunksAdded, immediate })
+  private emitCells(ids: number[], immediate: boolean, chunksAdded: number[] = [], chunksRemoved: number[] = []): void {
+    for (const f of this.cellListeners) f(ids, { chunksAdded, chunksRemoved, immediate })
   }
 
   private setStatus(s: Status): void { this.status = s; this.changed() }

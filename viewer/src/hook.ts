@@ -19,6 +19,8 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get tick() { return client.buffer.tick },
     get lastSeq() { return client.buffer.lastSeq },
     get gaps() { return client.buffer.gaps },
+    get duplicates() { return client.buffer.duplicates },
+    get firstSeq() { return client.buffer.firstSeq },
     get cellsDrawn() { return scene.cellsDrawn },
     /** Cells held in the state buffer. */
     get held() { return client.buffer.size },
@@ -26,6 +28,21 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get pending() { return client.buffer.pending },
     get player() { return client.player ? { ...client.player } : null },
     get size() { return client.joined?.size ?? 0 },
+    /** The chunks held (drawn), in arrival order. */
+    get chunks() { return client.buffer.chunkIds() },
+    /** The chunks the server says are watched (last subscribe reply), or null. */
+    get watched() { return client.watched ? [...client.watched] : null },
+    /** How this page started: '' (new player), 'cells' or 'credentials' (resumed from localStorage). */
+    get resumed() { return client.resumed },
+    /** Chunks drawn in the mesh (each held chunk, once the mesh is rebuilt). */
+    get chunksDrawn() { return scene.chunksDrawn },
+    /** Structure models drawn, by prototype name (instances of each InstancedMesh). */
+    get models() { return scene.models.counts() },
+    /** Summed main-thread ms in frames and colour floats uploaded (viewer/measure-fps.mjs divides by frames). */
+    get cost() { return { ...scene.cost } },
+    /** Animation frames seen, drawn or not (frames counts those drawn). */
+    get loops() { return scene.loops },
+    get antialias() { return scene.antialias },
     get lastResult() { return client.lastResult ? structuredClone(client.lastResult) : null },
     get actions() { return structuredClone(client.actions) },
     /** The shown state of a cell (prediction included). */
@@ -34,8 +51,9 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     confirmed: (id: number) => { const c = client.buffer.cell(id); return c ? { ...c } : null },
     /** Every cell id held. */
     cellIds: () => client.buffer.cellIds(),
-    screenOf: (id: number) => scene.screenOf(id),
-    cellAt: (x: number, y: number) => scene.cellAt(x, y),
+    /** Page point of a drawn cell (with anyCell: of any cell of the globe), or null. */
+    screenOf: (id: number, anyCell = false) => scene.screenOf(id, anyCell),
+    cellAt: (x: number, y: number, anyCell = false) => scene.cellAt(x, y, anyCell),
   }
   ;(window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer = hook
   return () => { delete (window as unknown as { __hexdViewer?: typeof hook }).__hexdViewer }

@@ -13,7 +13,7 @@
  * buf.predict(5, { type: 'claim', cell: 0 }, 1)   // the cell shows owner 1 at once
  * buf.resolve(5, { ok: false, code: 'HEXD_NOT_OWNER', reason: '…' })  // rolled back: owner 0 again
  */
-import { prototypeByName } from '../../src/engine/content.ts'
+import { ITEM_NAMES, KIND, prototypeById, prototypeByName, recipeByName } from '../../src/engine/content.ts'
 import { CLEARED_STRUCTURE, FIELD_NAMES, type CellFields } from '../../src/engine/cells.ts'
 import type { ActionReply, DiffPayload, SnapshotPayload, ViewerAction, WireCell } from './wire.ts'
 
@@ -56,8 +56,48 @@ export function predictCell(cell: WireCell, action: ViewerAction, me: number): W
       for (const k of STRUCTURE_FIELDS) delete out[k]
       return out
     }
+    case 'rotate': {
+      const kind = prototypeById(cell.struct ?? 0)?.kind
+      if (!cell.struct || !kind || !ROTATABLE.has(kind)) return null
+      const out: WireCell = { ...cell, dir: action.dir }
+      // A belt's input turns with it (to behind), as the engine does for a rotate without `input`.
+      if (kind === KIND.CONVEYOR || kind === KIND.SPLITTER) out.recipe = (action.dir + 3) % 6
+      return strip(out)
+    }
+    case 'set_recipe': {
+      const id = recipeIdFor(cell.struct ?? 0, action.recipe)
+      if (id === null || id === (cell.recipe ?? 0)) return null
+      // A new recipe empties the machine's buffers (they go back to the inventory).
+      const proto = prototypeById(cell.struct!)!
+      const out: WireCell = proto.kind === KIND.MACHINE ? { ...cell, recipe: id, inA: 0, inB: 0, progress: 0, count: 0, item: 0 } : { ...cell, recipe: id }
+      return strip(out)
+    }
     case 'move': return null
   }
+}
+
+/** Structure kinds a `rotate` turns (src/engine/actions.ts). */
+const ROTATABLE = new Set<number>([KIND.EXTRACTOR, KIND.CONVEYOR, KIND.SPLITTER, KIND.MACHINE])
+
+/** Drops zero fields, as the wire does (a missing field is 0). */
+function strip(c: WireCell): WireCell {
+  for (const k of FIELD_NAMES) if (c[k] === 0) delete c[k]
+  return c
+}
+
+/**
+ * The value a `set_recipe` of `name` writes into the recipe field of a cell holding structure
+ * `struct`: a recipe id of the machine's category, an item id for a storage's filter; null when
+ * the structure takes no such recipe (the server would refuse it).
+ * @example recipeIdFor(4, 'iron_plate') // => 1 (smelter)
+ */
+export function recipeIdFor(struct: number, name: string): number | null {
+  const proto = prototypeById(struct)
+  if (!proto) return null
+  if (proto.kind === KIND.STORAGE) return name !== 'none' && (ITEM_NAMES as readonly string[]).includes(name) ? (ITEM_NAMES as readonly string[]).indexOf(name) : null
+  if (proto.kind !== KIND.MACHINE) return null
+  const r = recipeByName(name)
+  return r && r.category === proto.category ? r.id : null
 }
 
 export class WorldBuffer {
@@ -67,6 +107,10 @@ export class WorldBuffer {
   tick = 0
   /** How many times a seq was skipped (messages lost; the server resyncs with a snapshot). */
   gaps = 0
+  /** How many messages were refused as already applied (a replay after a reconnect). */
+  duplicates = 0
+  /** The first seq accepted since this buffer was made or restored (0: none yet). */
+  firstSeq = 0
   private readonly cells = new Map<number, WireCell>()
   private readonly chunkCells = new Map<number, number[]>()
   private readonly predictions = new Map<number, Prediction>()
@@ -79,8 +123,9 @@ export class WorldBuffer {
    */
   accept(seq: number): boolean {
     if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`seq must be a positive integer, got ${JSON.stringify(seq)}`)
-    if (seq <= this.lastSeq) return false
+    if (seq <= this.lastSeq) { this.duplicates++; return false }
     if (this.lastSeq > 0 && seq !== this.lastSeq + 1) this.gaps++
+    if (!this.firstSeq) this.firstSeq = seq
     this.lastSeq = seq
     return true
   }
@@ -168,6 +213,56 @@ export class WorldBuffer {
 
   /** The chunk ids held. */
   chunkIds(): number[] { return [...this.chunkCells.keys()] }
+
+  /** Whether chunk `id` is held. */
+  hasChunk(id: number): boolean { return this.chunkCells.has(id) }
+
+  /**
+   * Forgets the held chunks that are not in `watched` (they left the area of interest: the server
+   * no longer sends their diffs, so their cells would go stale). Pending predictions on their
+   * cells are dropped too. Returns the chunk ids removed and the ids of their cells.
+   * @example buf.keepOnly([3, 4]) // => { chunksRemoved: [7], cells: [ ...chunk 7's cell ids ] }
+   */
+  keepOnly(watched: Iterable<number>): { chunksRemoved: number[]; cells: number[] } {
+    const keep = new Set(watched)
+    const chunksRemoved: number[] = []
+    const cells: number[] = []
+    for (const [ch, ids] of this.chunkCells) {
+      if (keep.has(ch)) continue
+      chunksRemoved.push(ch)
+      this.chunkCells.delete(ch)
+      for (const id of ids) {
+        this.cells.delete(id)
+        cells.push(id)
+        for (const ref of this.pendingByCell.get(id) ?? []) this.predictions.delete(ref)
+        this.pendingByCell.delete(id)
+      }
+    }
+    return { chunksRemoved, cells }
+  }
+
+  /** The confirmed cells, chunk by chunk (what a reload restores, see persist.ts). */
+  exportChunks(): Array<[number, WireCell[]]> {
+    const out: Array<[number, WireCell[]]> = []
+    for (const [ch, ids] of this.chunkCells) out.push([ch, ids.map((id) => this.cells.get(id)!)])
+    return out
+  }
+
+  /**
+   * Starts from saved state: the chunks as they were after outbox message `seq` (tick `tick`), so
+   * the next message accepted is `seq + 1`. Only on an empty buffer.
+   * @example buf.restore(42, 900, saved.chunks)
+   */
+  restore(seq: number, tick: number, chunks: ReadonlyArray<readonly [number, readonly WireCell[]]>): void {
+    if (this.lastSeq !== 0 || this.chunkCells.size !== 0) throw new Error('restore needs an empty buffer (before any message)')
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new Error(`seq must be an integer >= 0, got ${JSON.stringify(seq)}`)
+    for (const [ch, cells] of chunks) {
+      this.chunkCells.set(ch, cells.map((c) => c.id))
+      for (const c of cells) this.cells.set(c.id, c)
+    }
+    this.lastSeq = seq
+    this.tick = tick
+  }
 
   /** Number of cells held. */
   get size(): number { return this.cells.size }

@@ -41,6 +41,8 @@ export type ViewerAction =
   | { type: 'move'; cell: number }
   | { type: 'remove'; cell: number }
   | { type: 'place'; cell: number; proto: string; dir?: number }
+  | { type: 'rotate'; cell: number; dir: number }
+  | { type: 'set_recipe'; cell: number; recipe: string }
 
 /** The reply to an `action` push, ok or error, flattened. */
 export interface ActionReply { ok: boolean; tick?: number; code?: string; reason?: string }
