@@ -31,6 +31,13 @@ export interface Db extends Sql {
    * `transaction`).
    */
   writeTransaction(fn: (tx: Sql) => Promise<void>): Promise<void>
+  /**
+   * `query`, but the calling thread may block up to `waitMs` for the answer, so that the promise
+   * settles before the event loop runs anything else (PGlite only: its thread answers through a
+   * channel this thread can read synchronously; see pglite-thread.ts). For a short statement on a
+   * latency-critical path: the journal commit every reply of a tick waits for.
+   */
+  queryWaiting?<T = Record<string, unknown>>(sql: string, params: unknown[], waitMs: number): Promise<T[]>
   /** Runs a script of several statements without parameters. */
   exec(script: string): Promise<void>
   /** A Kysely instance on this database (used by the migration runner). */

@@ -37,6 +37,12 @@ export interface JournalOptions {
   retryMaxMs?: number
   /** Most actions written in one statement (default 20000). */
   maxActions?: number
+  /**
+   * How long the daemon's thread may block for a commit's answer (ms, default 5; 0: never):
+   * `Db.queryWaiting`, PGlite only. Replies of a tick wait for its commit; an answer left to the
+   * event loop waited 6 ms (p90) to 33 ms (p99) there under 1000 clients, the commit ~1 ms.
+   */
+  commitWaitMs?: number
 }
 
 export interface JournalStats { committedTick: number; pending: number; writes: number; actions: number; failures: number; lastError: string | null; connected: boolean }
@@ -168,12 +174,15 @@ export class Journal {
     params.push(head?.tick, head?.hash)
     const moveHead = `INSERT INTO journal_head (id, tick, hash) VALUES (1, $${params.length - 1}, $${params.length})
        ON CONFLICT (id) DO UPDATE SET tick = excluded.tick, hash = excluded.hash, time = now()`
-    const append = (sql: Sql) => sql.query(
-      rows.length ? `WITH ins AS (INSERT INTO events (tick, type, payload) VALUES ${rows.join(', ')} RETURNING 1) ${moveHead}` : moveHead,
-      params)
+    const text = rows.length ? `WITH ins AS (INSERT INTO events (tick, type, payload) VALUES ${rows.join(', ')} RETURNING 1) ${moveHead}` : moveHead
+    const append = (sql: Sql) => sql.query(text, params)
     const storeSnap = (sql: Sql) => sql.query('INSERT INTO snapshots (tick, hash, format, data) VALUES ($1, $2, $3, $4)',
       [snap!.tick, snap!.hash, snap!.snapshot!.format, Buffer.from(snap!.snapshot!.data.buffer, snap!.snapshot!.data.byteOffset, snap!.snapshot!.data.byteLength)])
-    if (!snap) { await append(this.db); return }
+    if (!snap) {
+      const waitMs = this.o.commitWaitMs ?? 5
+      await (this.db.queryWaiting && waitMs > 0 ? this.db.queryWaiting(text, params, waitMs) : append(this.db))
+      return
+    }
     if (!head) { await storeSnap(this.db); return }
     await this.db.transaction(async (tx) => { await append(tx); await storeSnap(tx) })
   }

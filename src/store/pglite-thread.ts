@@ -12,12 +12,23 @@
  * time). The worker keeps the process alive only while a call is pending, so
  * a CLI command that forgets nothing open still exits.
  *
+ * Waiting answers (`waitMs`, seventh session). An answer normally reaches the
+ * caller when the event loop gets to the thread's message. Under `hexd bench
+ * net` (1000 clients) the journal commit itself took ~1 ms on the thread, but
+ * its answer then sat 6 ms (p90) to 33 ms (p99) behind socket reads, GC and
+ * the previous tick's writes before the loop picked it up (timestamps on both
+ * sides), and every reply of the tick waits for that commit. With `waitMs` the
+ * caller blocks on a shared answer counter (Atomics.wait, at most `waitMs`) and
+ * takes the answer from the channel at once (receiveMessageOnPort), so the
+ * promise settles before the loop runs anything else; past `waitMs` the
+ * answer arrives as usual.
+ *
  * @example
  * const t = await PGliteThread.start('/tmp/db/pgdata')
  * await t.query('select 1 as x', [])  // { rows: [{ x: 1 }], affectedRows: 0 }
  * await t.close()
  */
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import type { PGliteLike } from './kysely-pglite.ts'
 
 interface Call { resolve: (v: any) => void; reject: (e: Error) => void }
@@ -34,10 +45,17 @@ export class PGliteThread implements PGliteLike {
   private readonly pending = new Map<number, Call>()
   private nextId = 1
   private dead: Error | null = null
+  private readonly port: MessagePort
+  /** Answers the worker has sent so far (it adds 1 and notifies after each). */
+  private readonly answered = new Int32Array(new SharedArrayBuffer(4))
 
   private constructor(private readonly worker: Worker) {
+    const { port1, port2 } = new MessageChannel()
+    this.port = port1
+    worker.postMessage({ port: port2, answered: this.answered.buffer }, [port2])
     worker.unref()
-    worker.on('message', (m: Reply) => this.onReply(m))
+    port1.unref()
+    port1.on('message', (m: Reply) => this.onReply(m))
     worker.on('error', (err) => this.fail(new Error(`the PGlite thread failed: ${err.message}`)))
     worker.on('exit', (code) => this.fail(new Error(`the PGlite thread exited (code ${code})`)))
   }
@@ -58,8 +76,12 @@ export class PGliteThread implements PGliteLike {
     return t
   }
 
-  query<R>(sql: string, params: unknown[] = [], blob?: Uint8Array): Promise<{ rows: R[]; affectedRows?: number }> {
-    return this.call({ op: 'query', sql, params, blob })
+  /**
+   * Runs one statement. `waitMs` > 0: block this thread up to that long for the answer (see the
+   * header; for a short statement on the daemon's critical path, e.g. the journal commit).
+   */
+  query<R>(sql: string, params: unknown[] = [], blob?: Uint8Array, waitMs = 0): Promise<{ rows: R[]; affectedRows?: number }> {
+    return this.call({ op: 'query', sql, params, blob }, waitMs)
   }
 
   /** Runs `statements` as one transaction on the thread, with no other call between them. */
@@ -76,26 +98,45 @@ export class PGliteThread implements PGliteLike {
     if (this.dead) return
     try { await this.call({ op: 'close' }) } finally {
       this.dead ??= new Error('the PGlite database is closed')
+      this.port.close()
       await this.worker.terminate()
     }
   }
 
-  private call<T>(msg: Record<string, unknown>): Promise<T> {
+  private call<T>(msg: Record<string, unknown>, waitMs = 0): Promise<T> {
     if (this.dead) return Promise.reject(this.dead)
     const id = this.nextId++
     // Referenced only while something waits for an answer (see the header).
-    if (this.pending.size === 0) this.worker.ref()
-    return new Promise<T>((resolve, reject) => {
+    if (this.pending.size === 0) { this.worker.ref(); this.port.ref() }
+    const p = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.worker.postMessage({ ...msg, id })
+      this.port.postMessage({ ...msg, id })
     })
+    if (waitMs > 0) this.waitFor(id, waitMs)
+    return p
+  }
+
+  /** Takes answers from the channel, blocking up to `waitMs` in all, until call `id` is answered. */
+  private waitFor(id: number, waitMs: number): void {
+    const end = performance.now() + waitMs
+    for (;;) {
+      const seen = Atomics.load(this.answered, 0)
+      // Answers already sent (earlier calls' too) are handed out in order.
+      for (let m; (m = receiveMessageOnPort(this.port));) {
+        this.onReply(m.message as Reply)
+        if (!this.pending.has(id)) return
+      }
+      if (!this.pending.has(id)) return
+      const left = end - performance.now()
+      if (left <= 0 || Atomics.wait(this.answered, 0, seen, left) === 'timed-out') return
+    }
   }
 
   private onReply(m: Reply): void {
     const c = this.pending.get(m.id)
     if (!c) return
     this.pending.delete(m.id)
-    if (this.pending.size === 0) this.worker.unref()
+    if (this.pending.size === 0) { this.worker.unref(); this.port.unref() }
     if (m.ok) c.resolve(m.out)
     else c.reject(rebuild(m.error))
   }

@@ -4,6 +4,9 @@
 //   { op: 'open', dir } | { op: 'query', sql, params, blob? } | { op: 'exec', sql } | { op: 'close' }
 //   | { op: 'tx', statements: [{ sql, params, blob? }] } (BEGIN, each, COMMIT; ROLLBACK on error)
 //   → { id, ok: true, out } | { id, ok: false, error: { name, message, code?, … } }
+// Calls and answers travel over a MessageChannel whose port the first message
+// on parentPort hands over, with a shared answer counter (pglite-thread.ts
+// `waitMs` says why).
 // Plain JavaScript on purpose: a worker thread does not inherit the tsx loader
 // the CLI registers, and this file needs nothing but PGlite.
 import { parentPort } from 'node:worker_threads'
@@ -11,8 +14,23 @@ import { PGlite } from '@electric-sql/pglite'
 
 let pg = null
 let chain = Promise.resolve()
+// The channel every call and answer goes through (the first message brings
+// it): the main thread can take an answer from it synchronously
+// (receiveMessageOnPort) after waiting on `answered`, which counts answers.
+let port = null
+let answered = null
 
-parentPort.on('message', (m) => { chain = chain.then(() => handle(m)) })
+parentPort.once('message', (m) => {
+  port = m.port
+  answered = new Int32Array(m.answered)
+  port.on('message', (c) => { chain = chain.then(() => handle(c)) })
+})
+
+function reply(msg) {
+  port.postMessage(msg)
+  Atomics.add(answered, 0, 1)
+  Atomics.notify(answered, 0)
+}
 
 /** The result parts the main thread reads (rows and affectedRows), nothing PGlite-internal. */
 const plain = (r) => ({ rows: r.rows, affectedRows: r.affectedRows })
@@ -50,13 +68,13 @@ async function run(m) {
 
 async function handle(m) {
   try {
-    parentPort.postMessage({ id: m.id, ok: true, out: await run(m) })
+    reply({ id: m.id, ok: true, out: await run(m) })
   } catch (err) {
     // Postgres errors carry their fields (code, detail, position…) as own
     // properties; structured clone would keep only name and message.
     const e = err instanceof Error ? err : new Error(String(err))
     const error = { name: e.name, message: e.message }
     for (const [k, v] of Object.entries(e)) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) error[k] = v
-    parentPort.postMessage({ id: m.id, ok: false, error })
+    reply({ id: m.id, ok: false, error })
   }
 }

@@ -78,6 +78,12 @@ class PGliteDb implements Db {
     return (await this.pg.query<T>(sql, params)).rows
   }
 
+  async queryWaiting<T>(sql: string, params: unknown[], waitMs: number): Promise<T[]> {
+    // Behind an open transaction there is nothing to wait for synchronously.
+    if (this.txEnd) { await this.idle(); return (await this.pg.query<T>(sql, params)).rows }
+    return (await this.pg.query<T>(sql, params, undefined, waitMs)).rows
+  }
+
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     await this.idle()
     let end!: () => void

@@ -44,3 +44,31 @@ t.test('errors, transactions and close on the PGlite thread', async (t) => {
   await db.close()
   await t.rejects(db.query('SELECT 1'), /closed/, 'a closed database refuses work')
 })
+
+// queryWaiting: the daemon's journal commit blocks up to waitMs for its answer, so the promise
+// settles before the event loop runs anything else (a setImmediate queued first runs after it);
+// past waitMs, or with earlier calls still unanswered, answers arrive in order as usual.
+t.test('queryWaiting settles before the event loop turns, and falls back after waitMs', async (t) => {
+  const db = await openPGlite(tempDir(t))
+  await db.exec('CREATE TABLE log (n int)')
+  const order: string[] = []
+  setImmediate(() => order.push('immediate'))
+  await db.queryWaiting!('INSERT INTO log VALUES (1)', [], 2000)
+  order.push('answer')
+  await new Promise((r) => setImmediate(r))
+  t.same(order, ['answer', 'immediate'], 'the answer was taken before the loop ran the immediate')
+
+  // An earlier call's answer is handed out first, in order.
+  const earlier = db.query<{ n: number }>('SELECT count(*)::int AS n FROM log')
+  const waited = db.queryWaiting!<{ n: number }>('SELECT 2 AS n', [], 2000)
+  t.same(await earlier, [{ n: 1 }], 'the earlier query gets its own rows')
+  t.same(await waited, [{ n: 2 }], 'and the waiting one its own')
+
+  // A statement slower than waitMs: the wait gives up and the answer comes through the loop.
+  const t0 = performance.now()
+  const slow = db.queryWaiting!<{ x: number }>('SELECT 3 AS x FROM pg_sleep(0.2)', [], 5)
+  t.ok(performance.now() - t0 < 150, 'the thread was blocked only about waitMs')
+  t.same(await slow, [{ x: 3 }], 'and the answer still arrives')
+  await t.rejects(db.queryWaiting!('SELEC 1', [], 2000), { code: '42601' }, 'an error is delivered the same way')
+  await db.close()
+})
