@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 import { HEXD_NODE_FLAGS } from '../daemon/node-flags.ts'
+import { reapOnInterrupt } from './reap.ts'
 
 export interface NetBenchOptions { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json: boolean; store: 'auto' | 'memory' }
 
@@ -32,6 +33,7 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000
 /** Starts a child and resolves with the first stdout/stderr line matching `re` (parsed JSON). */
 async function startChild(args: string[], stream: 'stdout' | 'stderr', match: (o: Record<string, unknown>) => boolean): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  reapOnInterrupt(child)
   let buf = ''
   let errText = ''
   child.stderr!.on('data', (d) => { if (stream !== 'stderr') errText += d })
