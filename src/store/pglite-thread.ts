@@ -145,5 +145,6 @@ export class PGliteThread implements PGliteLike {
     if (!this.dead) this.dead = err
     for (const c of this.pending.values()) c.reject(err)
     this.pending.clear()
+    this.port.unref()  // nothing waits any more: the channel must not keep the process alive
   }
 }

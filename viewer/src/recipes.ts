@@ -23,9 +23,14 @@ export interface RecipeChoice {
  * @example recipeLabel(recipeByName('motor')!) // => '1 gear + 1 iron_plate → 1 motor, 16 ticks'
  */
 export function recipeLabel(r: Recipe): string {
+  return `${recipeFlow(r)}, ${r.ticks} ticks`
+}
+
+/** Inputs → output of recipe `r`, e.g. "2 iron_plate → 1 gear" (recipeLabel and cellRecipe share it). */
+function recipeFlow(r: Recipe): string {
   const ins = [`${r.aCount} ${ITEM_NAMES[r.a]}`]
   if (r.b) ins.push(`${r.bCount} ${ITEM_NAMES[r.b]}`)
-  return `${ins.join(' + ')} → ${r.outCount} ${ITEM_NAMES[r.out]}, ${r.ticks} ticks`
+  return `${ins.join(' + ')} → ${r.outCount} ${ITEM_NAMES[r.out]}`
 }
 
 /** Whether a structure (prototype id) takes a recipe: a machine (its recipe) or a storage (its filter). @example takesRecipe(4) // => true (smelter) */
@@ -60,7 +65,7 @@ export function cellRecipe(cell: WireCell): string | null {
   const r = recipeById(cell.recipe)
   if (!r) return `recipe ${cell.recipe} (unknown)`
   const work = cell.progress ? `, working ${cell.progress}/${r.ticks}` : ''
-  return `${r.name}: ${r.aCount} ${ITEM_NAMES[r.a]}${r.b ? ` + ${r.bCount} ${ITEM_NAMES[r.b]}` : ''} → ${r.outCount} ${ITEM_NAMES[r.out]} (${r.ticks} ticks${work})`
+  return `${r.name}: ${recipeFlow(r)} (${r.ticks} ticks${work})`
 }
 
 /** The name of the recipe a cell runs now (what the menu marks as current), or null. @example currentRecipeName({ id: 1, struct: 4, recipe: 1 }) // => 'iron_plate' */
