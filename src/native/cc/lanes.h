@@ -254,6 +254,17 @@ inline V laneMaskOf(uint64_t b) {
   else return laneMask32(uint32_t(b));
 }
 
+// A full-width part (W lanes) of a row into next, the row's two ring side
+// cells copied from the current copy with its first and last part (planes.h
+// SIDES_BY_RESOURCES: copyForTick leaves them to this pass, so they are
+// written while the row's lines are in cache).
+template <class V>
+inline void storePart(uint8_t* __restrict d, const V& v, const uint8_t* __restrict s, bool first, bool last) {
+  if (first) d[-1] = s[-1];
+  memcpy(d, &v, sizeof v);
+  if (last) d[sizeof v] = s[sizeof v];
+}
+
 // The forest and grass masks of a slot's real cells (PhaseCtx::terrBits):
 // out[i] bit l = cell (i, l) is forest, out[CHUNK + i] = grass; rows and
 // lanes beyond the chunk are 0 (the pass discards those lanes anyway).

@@ -42,16 +42,6 @@ struct ResStats {
   uint32_t planes = 0;  // bit PL8_RES / PL8_AMT / PL8_POWER: the planes with any change
 };
 
-// A full-width part (W lanes) of a row into next, the row's two ring side
-// cells copied from the current copy with its first and last part (planes.h
-// SIDES_BY_RESOURCES: copyForTick leaves them to this pass, so they are
-// written while the row's lines are in cache).
-template <class V>
-inline void storePart(uint8_t* __restrict d, const V& v, const uint8_t* __restrict s, bool first, bool last) {
-  if (first) d[-1] = s[-1];
-  memcpy(d, &v, sizeof v);
-  if (last) d[sizeof v] = s[sizeof v];
-}
 
 // The pass, compiled per case (sixth pass): Stats (a chunk without
 // structures: every cell is free, changes are counted), ClearPower (next
@@ -90,6 +80,9 @@ inline bool phaseResourcesT(const PhaseCtx& c, const Planes& cur, const Planes& 
   // rows of 2 parts); lanes at or beyond `cols` are masked out.
   V cellAcc = zero8;
   V colMask[PARTS];
+#ifdef HEXD_MASK512
+  if constexpr (sizeof(V) != 64)  // the mask row (below) uses colM64 instead
+#endif
   for (uint32_t h = 0; h < PARTS; h++)
     for (uint32_t l = 0; l < W; l++) colMask[h][l] = W * h + l < cols ? 0xFF : 0;
   uint32_t cells = 0;

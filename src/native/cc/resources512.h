@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "engine_gen.h"
+#include "lanes.h"
 
 #if defined(__AVX512BW__)
 #include <immintrin.h>
@@ -45,15 +46,10 @@ struct MaskRow {
 };
 
 // Stores a row of next values: a full chunk's 64 bytes plus the ring side
-// cells copied from current (resources.h storePart), else the real cells.
+// cells copied from current (lanes.h storePart), else the real cells.
 inline void storeRow512(uint8_t* d, __m512i v, const uint8_t* s, bool full, uint64_t colM) {
-  if (full) {
-    d[-1] = s[-1];
-    _mm512_storeu_si512(d, v);
-    d[64] = s[64];
-  } else {
-    _mm512_mask_storeu_epi8(d, colM, v);
-  }
+  if (full) storePart(d, v, s, true, true);
+  else _mm512_mask_storeu_epi8(d, colM, v);
 }
 
 // One row: writes next res / amt (and power 0 with ClearPower), returns
@@ -80,7 +76,8 @@ inline bool resourcesRow512(const MaskRow& m, uint64_t& flagBits, uint64_t& coal
     storeRow512(m.namt + q, a, m.amt + q, m.full, m.colM);
     storeRow512(m.nres + q, r, m.res + q, m.full, m.colM);
     if (ClearPower) {
-      const uint64_t dPow = _mm512_test_epi8_mask(_mm512_loadu_si512(m.power + q), _mm512_loadu_si512(m.power + q)) & m.colM;
+      const __m512i p = _mm512_loadu_si512(m.power + q);
+      const uint64_t dPow = _mm512_test_epi8_mask(p, p) & m.colM;
       ms.anyPow |= dPow;
       ms.cells += uint32_t(__builtin_popcountll(dPow));
       _mm512_mask_storeu_epi8(m.npower + q, m.colM, zero);
