@@ -19,6 +19,7 @@ import { HexdError } from '../errors.ts'
 import { createHub, type Hub } from '../net/hub.ts'
 import type { Session } from '../net/sessions.ts'
 import { startNetServer, type NetServer } from '../net/server.ts'
+import type { SocketWriterMode } from '../net/socket-writer.ts'
 import type { ActionOutcome, PlayerView, TokenStore } from '../net/types.ts'
 import { Broadcaster } from './broadcast.ts'
 import type { ServeConfig } from './config.ts'
@@ -228,6 +229,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       host: opts.host, port: opts.port,
       health: () => ({ ups_target: opts.ups, measured_ups: loop.measuredUps, compute: opts.compute, journal_error: lastCommitError, ...messaging.health() }),
       routes: [messaging.routes],
+      socketWriter: opts.socketWriter as SocketWriterMode,
     })
   } catch (err) {
     await messaging.close()
@@ -238,7 +240,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw err
   }
   if (!opts.manualTicks) loop.start()
-  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, node_flags: process.execArgv }, 'listening')
+  if (net.socketWriter.reason && opts.socketWriter !== 'inline') log.warn(net.socketWriter.reason)
+  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, socket_writer: net.socketWriter.mode, node_flags: process.execArgv }, 'listening')
 
   let closing: Promise<void> | null = null
   return {

@@ -21,6 +21,7 @@ import { registerRest } from './http/rest.ts'
 import { registerViewer } from './http/viewer.ts'
 import { registerLongPoll } from './phoenix/longpoll.ts'
 import { attachWebSocket } from './phoenix/websocket.ts'
+import { SocketWriter, type SocketWriterMode } from './socket-writer.ts'
 
 export interface NetServerOptions {
   host: string
@@ -29,12 +30,16 @@ export interface NetServerOptions {
   health: () => Record<string, unknown>
   /** Extra routes registered before listening (e.g. the messaging part's GET /api/stats). */
   routes?: Array<(app: FastifyInstance) => void>
+  /** Who makes the WebSocket connections' socket writes (src/net/socket-writer.ts). Default 'native'. */
+  socketWriter?: SocketWriterMode
 }
 
 export interface NetServer {
   app: FastifyInstance
   url: string
   port: number
+  /** The socket writer in effect: 'native' (a writer thread) or 'inline' (the event loop), and why when inline. */
+  socketWriter: { mode: SocketWriterMode; reason?: string }
   /** Stops accepting, closes WebSockets and long-polls, then the HTTP server. */
   close(): Promise<void>
 }
@@ -103,16 +108,20 @@ export async function startNetServer(hub: Hub, opts: NetServerOptions): Promise<
   app.get('/api/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger())
 
   await app.listen({ host: opts.host, port: opts.port })
-  const ws = attachWebSocket(app.server, hub)
+  const { writer, reason } = SocketWriter.create({ mode: opts.socketWriter })
+  const ws = attachWebSocket(app.server, hub, undefined, writer)
   const port = (app.server.address() as AddressInfo).port
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host
   return {
     app, port, url: `http://${host}:${port}`,
+    socketWriter: writer ? { mode: 'native' } : { mode: 'inline', reason },
     async close() {
       mailbox.close()
       longpoll.close()
       await ws.close()
       await app.close()
+      // Last: the close frames written above went through its queue.
+      writer?.stop()
     },
   }
 }

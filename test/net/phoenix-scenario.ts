@@ -7,8 +7,8 @@ import type { Test } from 'tap'
 import { cellToChunk } from '../../src/engine/chunks.ts'
 import { Presence, cellsSeen, join, phoenix, push, seqs, testDaemon, until } from './helpers.ts'
 
-export async function twoPlayers(t: Test, transport: 'websocket' | 'longpoll'): Promise<void> {
-  const d = await testDaemon(t)
+export async function twoPlayers(t: Test, transport: 'websocket' | 'longpoll', over: Parameters<typeof testDaemon>[1] = {}): Promise<void> {
+  const d = await testDaemon(t, over)
   const size = d.game.info().size
   const A = phoenix(t, d.url, transport)
   const B = phoenix(t, d.url, transport)

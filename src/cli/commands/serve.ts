@@ -37,6 +37,7 @@ export function register(program: Command): void {
     .option('--zmq-rep <url>', 'ZeroMQ REP endpoint (JSON requests), or none [tcp://127.0.0.1:5555, HEXD_ZMQ_REP]')
     .option('--zmq-pub <url>', 'ZeroMQ PUB endpoint ([topic, JSON] per tick), or none [tcp://127.0.0.1:5556, HEXD_ZMQ_PUB]')
     .option('--no-zmq', 'disable both ZeroMQ sockets')
+    .option('--socket-writer <mode>', 'WebSocket socket writes: native (a writer thread) | inline (the event loop) [native, HEXD_SOCKET_WRITER]')
     .option('--tick-trace <file>', 'write one JSON line per tick (late, step, first answer, done, CPU, GC) to this file [off, HEXD_TICK_TRACE]')
     .action(async (opts: Record<string, string | undefined>) => {
       const { resolveConfig } = await import('../../daemon/config.ts')

@@ -20,6 +20,7 @@
 
 #include "loop.h"
 #include "sync.h"
+#include "writer_addon.h"
 
 using namespace hexd;
 
@@ -457,6 +458,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("workerSignal", Napi::Number::New(env, WORKER_SIGNAL));
   exports.Set("cpuAffinity", Napi::Function::New(env, CpuAffinity));
   exports.Set("setCpuAffinity", Napi::Function::New(env, SetCpuAffinity));
+  exports.Set("SocketWriter", socketWriterClass(env));
   return exports;
 }
 

@@ -17,6 +17,7 @@ import type { Hub } from '../hub.ts'
 import { PhoenixConnection } from './connection.ts'
 import { encodeFrame } from './frame.ts'
 import { encodeTextFrames } from './ws-frames.ts'
+import type { SocketWriter } from '../socket-writer.ts'
 
 const BACKLOG_BYTES = 1 << 20
 
@@ -27,8 +28,12 @@ export interface WebSocketTransport {
   close(): Promise<void>
 }
 
-/** Serves Phoenix over WebSocket at `path` (default /socket/websocket) on `server`. */
-export function attachWebSocket(server: Server, hub: Hub, path = '/socket/websocket'): WebSocketTransport {
+/**
+ * Serves Phoenix over WebSocket at `path` (default /socket/websocket) on `server`. With a
+ * `writer`, each connection's socket writes are made by its thread (src/net/socket-writer.ts);
+ * without one (or when it cannot take a socket) they are made on the event loop.
+ */
+export function attachWebSocket(server: Server, hub: Hub, path = '/socket/websocket', writer: SocketWriter | null = null): WebSocketTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: hub.limits.maxBytes, perMessageDeflate: false })
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -49,13 +54,15 @@ export function attachWebSocket(server: Server, hub: Hub, path = '/socket/websoc
     // one write() call and leaves as one buffer of frames in one socket write (ws-frames.ts):
     // socket writes were, after GC, the daemon's largest cost at a thousand clients.
     const raw = (ws as unknown as { _socket?: Socket })._socket
+    const link = raw && writer ? writer.adopt(raw) : null
     const conn = new PhoenixConnection(hub, 'websocket', {
       write: (frames) => {
         if (ws.readyState !== ws.OPEN) return
-        if (raw) raw.write(encodeTextFrames(frames))
+        if (link) link.write(encodeTextFrames(frames))
+        else if (raw) raw.write(encodeTextFrames(frames))
         else for (const f of frames) ws.send(f)
       },
-      canSend: () => ws.bufferedAmount < BACKLOG_BYTES,
+      canSend: () => ws.bufferedAmount + (link ? link.pending() : 0) < BACKLOG_BYTES,
     })
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
