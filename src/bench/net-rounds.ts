@@ -34,17 +34,25 @@ export async function runNetRounds(o: NetBenchOptions, rounds = 3, run: (o: NetB
   if (!(Number.isSafeInteger(rounds) && rounds >= 1)) throw new RangeError(`rounds must be a positive integer, got ${rounds}`)
   const runs: Array<Record<string, unknown>> = []
   // Each round's daemon truncates its tick trace when it opens it: with several rounds, each gets
-  // its own file (FILE.1, FILE.2, ...), named in its report, so no round's trace is lost.
-  const trace = process.env.HEXD_TICK_TRACE
+  // its own file (FILE.1, FILE.2, ...), named in its report, so no round's trace is lost. The same
+  // for the load generator's reply file (HEXD_BENCH_REPLIES).
+  const files = { HEXD_TICK_TRACE: 'tick_trace', HEXD_BENCH_REPLIES: 'replies_file' } as const
+  const given = Object.fromEntries(Object.keys(files).map((k) => [k, process.env[k]])) as Record<keyof typeof files, string | undefined>
   try {
     for (let i = 0; i < rounds; i++) {
       if (process.stderr.isTTY) process.stderr.write(`bench net: round ${i + 1} of ${rounds}\n`)
-      if (trace && rounds > 1) process.env.HEXD_TICK_TRACE = `${trace}.${i + 1}`
+      const named: Record<string, string> = {}
+      for (const [k, field] of Object.entries(files) as Array<[keyof typeof files, string]>) {
+        const f = given[k]
+        if (!f) continue
+        if (rounds > 1) process.env[k] = `${f}.${i + 1}`
+        named[field] = process.env[k]!
+      }
       const r = await run(o)
-      runs.push(trace ? { ...r, tick_trace: process.env.HEXD_TICK_TRACE } : r)
+      runs.push({ ...r, ...named })
     }
   } finally {
-    if (trace !== undefined) process.env.HEXD_TICK_TRACE = trace
+    for (const k of Object.keys(files) as Array<keyof typeof files>) if (given[k] !== undefined) process.env[k] = given[k]
   }
   const rs = runs as unknown as RoundReport[]
   const p99 = rs.map((r) => r.latency_ms.p99), echo = rs.map((r) => r.echo_latency_ms.p99)

@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -157,6 +157,11 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
   const stats: ClientStats[] = sockets.map(() => ({ latencies: [], diffBytes: 0, gaps: 0, replies: 0, shed: 0 }))
   const cells: number[] = []
   let measuring = false
+  // HEXD_BENCH_REPLIES=FILE: every measured reply (client, send time in µs of CLOCK_MONOTONIC,
+  // latency ms, the tick that applied it), to read against the daemon's tick trace, whose `mono`
+  // is on the same clock (scripts/net-tail.mjs).
+  const replyRows: Array<[number, number, number, number]> | null = process.env.HEXD_BENCH_REPLIES ? [] : null
+  const monoOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now()
   await Promise.all(sockets.map((ws, i) => new Promise<void>((resolve, reject) => {
     const st = stats[i]
     const sent = new Map<string, number>()
@@ -185,7 +190,11 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
           sent.delete(ref)
           // Shed actions (server busy) are answered at once without a tick: counted, not timed.
           if (measuring && payload.response?.code === 'HEXD_RATE_LIMITED') st.shed++
-          else if (measuring) { st.latencies.push(performance.now() - t0); st.replies++ }
+          else if (measuring) {
+            const ms = performance.now() - t0
+            st.latencies.push(ms); st.replies++
+            if (replyRows) replyRows.push([i, Math.round((t0 + monoOffsetMs) * 1000), r3(ms), payload.response?.tick ?? -1])
+          }
         }
         return
       }
@@ -226,6 +235,7 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
   const phases = phasePercentiles(phases0, await phaseCounts(base))
   for (const ws of sockets) ws.terminate()
   const ticks = Math.max(1, health.tick - tick0)
+  if (replyRows) writeFileSync(process.env.HEXD_BENCH_REPLIES!, JSON.stringify({ fields: ['client', 'sent_mono_us', 'latency_ms', 'tick'], rows: replyRows }))
   const lat = stats.flatMap((s) => s.latencies).sort((a, b) => a - b)
   return {
     replies: lat.length,

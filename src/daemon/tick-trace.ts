@@ -4,7 +4,9 @@
  * The Prometheus histograms give the distribution of each phase; a trace shows the ticks
  * themselves, in order, next to what else the process was doing at the time.
  *
- * Fields (ms unless said): `tick`; `at` (tick start, ms since the daemon started); `late` (start
+ * Fields (ms unless said): `tick`; `at` (tick start, ms since the daemon started); `mono` (tick
+ * start in µs of CLOCK_MONOTONIC: the clock of `hexd bench net`'s reply file, HEXD_BENCH_REPLIES,
+ * and of a `--cpu-prof` profile's timestamps, so all three line up); `late` (start
  * against its schedule); `step` (world step done); `first` (first submitter's frames written,
  * null when nobody submitted); `done` (everything answered and written); `actions` (in the
  * batch); `cpu` (main-thread CPU time from start to done, Linux `/proc/thread-self/schedstat`,
@@ -40,6 +42,11 @@ export class TickMark {
   first(): void { if (Number.isNaN(this.firstAt)) this.firstAt = performance.now() }
 }
 
+// performance.now() counts from the process's start on the same clock as process.hrtime
+// (CLOCK_MONOTONIC): the offset between them is fixed. (performance.timeOrigin, an epoch time,
+// is only good to about a millisecond between processes.)
+const MONO_OFFSET_MS = Number(process.hrtime.bigint()) / 1e6 - performance.now()
+
 const r2 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null)
 
 export class TickTrace {
@@ -68,7 +75,7 @@ export class TickTrace {
     const elu = performance.eventLoopUtilization(this.elu)
     this.elu = performance.eventLoopUtilization()
     this.out.write(JSON.stringify({
-      tick, at: Math.round(m.t0), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
+      tick, at: Math.round(m.t0), mono: Math.round((m.t0 + MONO_OFFSET_MS) * 1000), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
       actions, cpu: r2((threadCpuNs() - m.cpu0) / 1e6), gc: r2(this.gcMs - m.gc0), elu: r2(elu.utilization),
     }) + '\n')
   }

@@ -38,6 +38,18 @@ t.test('with HEXD_TICK_TRACE each round\'s daemon gets its own trace file', asyn
   t.equal(one.runs[0].tick_trace, '/tmp/ticks.jsonl', 'one round keeps the file as given')
 })
 
+t.test('with HEXD_BENCH_REPLIES each round writes its own reply file', async (t) => {
+  const before = process.env.HEXD_BENCH_REPLIES
+  process.env.HEXD_BENCH_REPLIES = '/tmp/replies.json'
+  t.teardown(() => { if (before === undefined) delete process.env.HEXD_BENCH_REPLIES; else process.env.HEXD_BENCH_REPLIES = before })
+  const seen: Array<string | undefined> = []
+  const r = await runNetRounds(o, 2, async () => { seen.push(process.env.HEXD_BENCH_REPLIES); return report(60, 10) }) as Record<string, any>
+  t.same(seen, ['/tmp/replies.json.1', '/tmp/replies.json.2'])
+  t.same(r.runs.map((x: { replies_file: string }) => x.replies_file), seen, 'named in each round\'s report')
+  t.notOk('tick_trace' in r.runs[0], 'no trace file named when none was asked for')
+  t.equal(process.env.HEXD_BENCH_REPLIES, '/tmp/replies.json', 'restored')
+})
+
 t.test('a bad round count is refused', async (t) => {
   await t.rejects(runNetRounds(o, 0), /rounds must be a positive integer, got 0/)
 })

@@ -3,8 +3,20 @@
 import t from 'tap'
 import { runNetBench } from '../../src/bench/net.ts'
 import { runNetParts } from '../../src/bench/net-parts.ts'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 t.test('a short run against a real hexd serve and the echo baseline', async (t) => {
+  // With its reply file and the daemon's tick trace, so both can be read together (scripts/net-tail.mjs).
+  const dir = mkdtempSync(join(tmpdir(), 'hexd-bench-net-test-'))
+  const saved = { replies: process.env.HEXD_BENCH_REPLIES, trace: process.env.HEXD_TICK_TRACE }
+  process.env.HEXD_BENCH_REPLIES = join(dir, 'replies.json')
+  process.env.HEXD_TICK_TRACE = join(dir, 'ticks.jsonl')
+  t.teardown(() => {
+    for (const [k, v] of [['HEXD_BENCH_REPLIES', saved.replies], ['HEXD_TICK_TRACE', saved.trace]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    rmSync(dir, { recursive: true, force: true })
+  })
   const r = await runNetBench({ clients: 8, duration: 1, ups: 20, size: 16, mailboxConns: 2, json: true, store: 'memory' }) as Record<string, any>
   t.equal(r.seq_gaps, 0, 'no seq gap')
   t.ok(r.replies > 0, `answered actions (${r.replies})`)
@@ -19,6 +31,14 @@ t.test('a short run against a real hexd serve and the echo baseline', async (t) 
   t.ok(r.warmup_ms >= 1000, 'measured only after at least one second of keeping up')
   t.ok(r.tick_range[1] >= r.tick_range[0], `the measured ticks ${r.tick_range}`)
   for (const run of ['daemon', 'echo']) t.ok(r.client_loop_delay_ms[run].max >= r.client_loop_delay_ms[run].p50, `client loop delay of the ${run} run`)
+  const replies = JSON.parse(readFileSync(join(dir, 'replies.json'), 'utf8'))
+  t.same(replies.fields, ['client', 'sent_mono_us', 'latency_ms', 'tick'])
+  t.equal(replies.rows.length, r.replies, 'one row per measured reply')
+  const ticks = new Map(readFileSync(join(dir, 'ticks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((x) => [x.tick, x]))
+  const row = replies.rows[0]
+  const tick = ticks.get(row[3])
+  t.ok(tick, `the reply's tick ${row[3]} is in the daemon's trace`)
+  t.ok(tick.mono >= row[1] && tick.mono <= row[1] + row[2] * 1000, 'the tick started (CLOCK_MONOTONIC) between the send and the reply')
 })
 
 t.test('--parts: each part of a tick measured, and the floor it sets', async (t) => {
