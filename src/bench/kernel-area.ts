@@ -29,7 +29,12 @@ export function kernelArea(bench: Command): void {
       // The settled world: an extra block, the fields above are unchanged (src/bench/kernel-settled.ts).
       const { loadNative } = await import('../native/addon.ts')
       const { runSettled } = await import('./kernel-settled.ts')
-      const out = o.settleTicks > 0 && loadNative().ok ? { ...withLarger, settled: await runSettled({ size: o.size, ticks: o.ticks, seed: o.seed, settleTicks: o.settleTicks }) } : withLarger
-      printReport(out, o.json)
+      const n = loadNative()
+      const out = o.settleTicks > 0 && n.ok ? { ...withLarger, settled: await runSettled({ size: o.size, ticks: o.ticks, seed: o.seed, settleTicks: o.settleTicks }) } : withLarger
+      // The machine's own scaling for memory-bound passes, to read native_scaling against (kernel-machine.ts).
+      const { machineCopyProfile } = await import('./kernel-machine.ts')
+      const { availableParallelism } = await import('node:os')
+      const threads = availableParallelism()
+      printReport(n.ok && threads > 1 ? { ...out, machine_copy: machineCopyProfile(n.addon, threads) } : out, o.json)
     })
 }

@@ -61,6 +61,8 @@ export interface NativeKernelColumns {
   kernel_ratio_cpu: number
   /** native_cups / threads: the multi-thread run per core (wall clock). */
   native_cups_per_core: number
+  /** native_cups / native_cups_1thread: the kernel's own scaling from one thread to `threads` (compare `machine_copy`, kernel-machine.ts). */
+  native_scaling: number
   /** Cells the one-thread request actually computed (sleeping chunks excluded), per CPU-second. */
   native_computed_cups_per_cpu_s: number
   /** Computed / active cell updates in that request. */
@@ -95,8 +97,8 @@ export async function runNativeKernel(o: { size: number; ticks: number; warmup: 
   if (!n.ok) {
     return {
       native_cups: 0, native_cups_1thread: 0, native_cups_stepped: 0, ts_kernel_cups: 0, threads, ratio: 0, kernel_ratio: 0, kernel_ratio_1thread: 0,
-      native_cups_per_cpu_s: 0, ts_kernel_cups_per_cpu_s: 0, kernel_ratio_cpu: 0, native_cups_per_core: 0, native_computed_cups_per_cpu_s: 0,
-      native_computed_fraction: 0, long_ticks: longTicks, native_long_cups_per_cpu_s: 0, native_long_computed_cups_per_cpu_s: 0,
+      native_cups_per_cpu_s: 0, ts_kernel_cups_per_cpu_s: 0, kernel_ratio_cpu: 0, native_cups_per_core: 0, native_scaling: 0,
+      native_computed_cups_per_cpu_s: 0, native_computed_fraction: 0, long_ticks: longTicks, native_long_cups_per_cpu_s: 0, native_long_computed_cups_per_cpu_s: 0,
       hashes_match_native: false, native_reps: reps, native_samples: samples, native_unavailable: n.reason,
     }
   }
@@ -172,6 +174,7 @@ export async function runNativeKernel(o: { size: number; ticks: number; warmup: 
     ratio: r2(batch / ts.ts_cups), kernel_ratio: r2(batch / tsk), kernel_ratio_1thread: r2(one / tsk),
     native_cups_per_cpu_s: Math.round(nativeCpu), ts_kernel_cups_per_cpu_s: Math.round(tsCpu), kernel_ratio_cpu: r2(nativeCpu / tsCpu),
     native_cups_per_core: Math.round(batch / threads),
+    native_scaling: r2(batch / one),
     native_computed_cups_per_cpu_s: Math.round(computedCpu), native_computed_fraction: Math.round(computedFraction * 1000) / 1000,
     long_ticks: longTicks,
     native_long_cups_per_cpu_s: Math.round(median(samples.native_long_cups_per_cpu_s)), native_long_computed_cups_per_cpu_s: Math.round(median(longComputed)),

@@ -63,6 +63,10 @@ export interface NativeAddon {
   cpuAffinity(tid: number): number[]
   /** Restricts thread `tid` (0 = the calling thread) to `cpus`; false when the kernel refused. */
   setCpuAffinity(tid: number, cpus: number[]): boolean
+  /** Best times to copy `bytes` `passes` times on one thread and on `threads` (cc/membench.h; `hexd bench kernel`'s machine baseline). */
+  copyScaling(bytes: number, passes: number, threads: number, rounds: number): { oneThreadS: number; threadsS: number }
+  /** The socket writer thread (cc/socket_writer.h), used through src/net/socket-writer.ts. */
+  SocketWriter?: new (capacity?: number) => unknown
 }
 
 export type NativeLoad = { ok: true; addon: NativeAddon } | { ok: false; reason: string }

@@ -14,7 +14,7 @@
   "targets": [
     {
       "target_name": "hexd_native",
-      "sources": ["cc/addon.cc", "cc/socket_writer.cc", "cc/writer_addon.cc", "cc/region.cc", "cc/sync.cc", "cc/loop.cc", "cc/kernel.cc", "cc/halo.cc", "cc/requests.cc"],
+      "sources": ["cc/addon.cc", "cc/socket_writer.cc", "cc/writer_addon.cc", "cc/membench.cc", "cc/region.cc", "cc/sync.cc", "cc/loop.cc", "cc/kernel.cc", "cc/halo.cc", "cc/requests.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "cc"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
     },

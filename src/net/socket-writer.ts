@@ -72,7 +72,7 @@ export class SocketWriter {
     if ((opts.mode ?? 'native') === 'inline') return { writer: null, reason: 'socket writer: inline (--socket-writer inline)' }
     const n = loadNative()
     if (!n.ok) return { writer: null, reason: `socket writer: inline (${n.reason})` }
-    const Ctor = (n.addon as unknown as { SocketWriter?: new (capacity?: number) => NativeSocketWriter }).SocketWriter
+    const Ctor = n.addon.SocketWriter as (new (capacity?: number) => NativeSocketWriter) | undefined
     if (!Ctor) return { writer: null, reason: 'socket writer: inline (the native addon predates SocketWriter: rebuild with npm run build:native)' }
     return { writer: new SocketWriter(new Ctor(opts.capacity ?? 65536)) }
   }

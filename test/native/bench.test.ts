@@ -8,6 +8,8 @@ import { median } from '../../src/bench/stats.ts'
 import { runSimOverhead } from '../../src/bench/ipc-sim.ts'
 import { runSettled } from '../../src/bench/kernel-settled.ts'
 import { nativeOrSkip } from './helpers.ts'
+import { machineCopyProfile } from '../../src/bench/kernel-machine.ts'
+import { loadNative, type NativeAddon } from '../../src/native/addon.ts'
 
 if (nativeOrSkip(t)) {
   t.test('bench kernel: computed cells never exceed active cells; the long request runs', async (t) => {
@@ -20,6 +22,7 @@ if (nativeOrSkip(t)) {
     t.equal(r.long_ticks, 30)
     t.ok(r.native_long_cups_per_cpu_s > 0 && r.native_long_computed_cups_per_cpu_s <= r.native_long_cups_per_cpu_s)
     t.equal(r.native_cups_per_core, Math.round(r.native_cups / r.threads))
+    t.equal(r.native_scaling, Math.round((r.native_cups / r.native_cups_1thread) * 100) / 100, 'the kernel\'s own scaling')
     // The figures are the medians of the kept samples, one per rep.
     t.equal(r.native_reps, 3)
     for (const [k, v] of Object.entries(r.native_samples)) t.equal(v.length, 3, `${k}: 3 samples`)
@@ -28,6 +31,16 @@ if (nativeOrSkip(t)) {
     t.equal(r.native_cups_stepped, median(r.native_samples.native_cups_stepped))
     t.equal(r.native_cups_per_cpu_s, median(r.native_samples.native_cups_per_cpu_s))
     t.equal(r.native_long_cups_per_cpu_s, median(r.native_samples.native_long_cups_per_cpu_s))
+  })
+
+  t.test('bench kernel machine_copy: one and all threads copy the same bytes, both timed', async (t) => {
+    const { addon } = loadNative() as { addon: NativeAddon }
+    const [m] = machineCopyProfile(addon, 2, [1 << 20])
+    t.equal(m.bytes, 1 << 20)
+    t.equal(m.passes, 256, 'about 256 MB copied per timing')
+    t.ok(m.one_thread_gbps > 0 && m.threads_gbps > 0, 'both copy rates measured')
+    t.ok(Math.abs(m.scaling - m.threads_gbps / m.one_thread_gbps) < 0.1, `scaling ${m.scaling} = ${m.threads_gbps} / ${m.one_thread_gbps}`)
+    t.throws(() => addon.copyScaling(100, 1, 1, 1), /copyScaling\(bytes 4096\.\.4e9/, 'a bad size is refused')
   })
 
   t.test('bench kernel median: the middle sample, the upper one of an even count', async (t) => {

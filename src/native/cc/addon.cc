@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "sync.h"
 #include "writer_addon.h"
+#include "membench.h"
 
 using namespace hexd;
 
@@ -450,6 +451,19 @@ Napi::Value SetCpuAffinity(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), sched_setaffinity(tid, sizeof set, &set) == 0);
 }
 
+// copyScaling(bytes, passes, threads, rounds) -> { oneThreadS, threadsS } (membench.h).
+Napi::Value CopyScaling(const Napi::CallbackInfo& info) {
+  const double bytes = info[0].As<Napi::Number>().DoubleValue();
+  const int passes = info[1].As<Napi::Number>().Int32Value(), threads = info[2].As<Napi::Number>().Int32Value(), rounds = info[3].As<Napi::Number>().Int32Value();
+  if (!(bytes >= 4096 && bytes <= 4e9) || passes < 1 || threads < 1 || threads > 256 || rounds < 1)
+    throw Napi::RangeError::New(info.Env(), "copyScaling(bytes 4096..4e9, passes >= 1, threads 1..256, rounds >= 1)");
+  const CopyTimes t = copyScaling(size_t(bytes), passes, threads, rounds);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("oneThreadS", t.oneThreadS);
+  o.Set("threadsS", t.threadsS);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeRegion", NativeRegion::Init(env));
   exports.Set("syncAvailable", Napi::Function::New(env, SyncAvailable));
@@ -459,6 +473,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuAffinity", Napi::Function::New(env, CpuAffinity));
   exports.Set("setCpuAffinity", Napi::Function::New(env, SetCpuAffinity));
   exports.Set("SocketWriter", socketWriterClass(env));
+  exports.Set("copyScaling", Napi::Function::New(env, CopyScaling));
   return exports;
 }
 
