@@ -148,6 +148,18 @@ if (native.ok) {
     t.same(fg.map(String), fresh.map((_, i) => `fresh${i}`))
   })
 
+  t.test('stop() still sends what was queued before it', async (t) => {
+    const { writer } = SocketWriter.create()
+    const { server, client } = await pair(t)
+    const link = writer!.adopt(server)!
+    const got = collect(client, 5)
+    link.write(Buffer.from('bye: '))
+    writer!.stop()
+    t.equal((await got).toString(), 'bye: ')
+    link.write(Buffer.from('late'))
+    t.equal(link.pending(), 0, 'a stopped writer takes nothing more')
+  })
+
   t.test('adopt declines what it cannot take', async (t) => {
     const { writer } = SocketWriter.create({ capacity: 1 })
     const { server } = await pair(t)

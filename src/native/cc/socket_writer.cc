@@ -100,6 +100,7 @@ void SocketWriter::detach(int slot) {
 
 void SocketWriter::stop() {
   if (stop_.exchange(true)) return;
+  // The thread drains what is queued (one non-blocking attempt each), then ends.
   uint64_t one = 1;
   (void)!::write(wakefd_, &one, 8);
   if (thread_.joinable()) thread_.join();
@@ -170,7 +171,9 @@ void SocketWriter::handle(Job& j) {
 void SocketWriter::run() {
   std::vector<Job> batch;
   epoll_event evs[64];
-  while (!stop_.load(std::memory_order_relaxed)) {
+  // Ends once stopped AND the queue is empty: bytes queued before stop()
+  // (close frames of a shutdown) still get their one non-blocking attempt.
+  for (;;) {
     {
       std::lock_guard<std::mutex> g(mu_);
       batch.swap(jobs_);
@@ -185,15 +188,16 @@ void SocketWriter::run() {
         if (evs[k].data.u32 != kWakeTag && slots_[evs[k].data.u32].load(std::memory_order_relaxed)) flush(int(evs[k].data.u32));
       continue;
     }
+    if (stop_.load(std::memory_order_acquire)) break;
     bool more = false;
     for (int k = 0; k < kSpinChecks && !more; k++) {
-      more = queued_.load(std::memory_order_acquire);
+      more = queued_.load(std::memory_order_acquire) || stop_.load(std::memory_order_relaxed);
       if (!more) cpuRelax();
     }
     if (more) continue;
     {
       std::lock_guard<std::mutex> g(mu_);
-      if (!jobs_.empty()) continue;
+      if (!jobs_.empty() || stop_.load(std::memory_order_relaxed)) continue;
       sleeping_ = true;
     }
     const int n = epoll_wait(epfd_, evs, 64, -1);

@@ -50,7 +50,8 @@ class SocketWriter {
   // Closes the slot's dup after the writes queued before it were attempted;
   // the slot number is reused only after that.
   void detach(int slot);
-  // Stops the thread (queued bytes are dropped) and closes every dup.
+  // Stops the thread after one non-blocking attempt at what is queued (a
+  // backlog that does not fit the socket is dropped) and closes every dup.
   void stop();
 
   uint32_t capacity() const { return capacity_; }

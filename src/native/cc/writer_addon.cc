@@ -14,6 +14,11 @@
 namespace hexd {
 namespace {
 
+// One function for both add and remove: the hook is found by (function, arg),
+// so two separate lambdas would never match and a collected writer's hook
+// would run at exit on freed memory.
+void stopAtExit(void* p) { static_cast<SocketWriter*>(p)->stop(); }
+
 class SocketWriterWrap : public Napi::ObjectWrap<SocketWriterWrap> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -36,12 +41,12 @@ class SocketWriterWrap : public Napi::ObjectWrap<SocketWriterWrap> {
       throw Napi::Error::New(info.Env(), e.what());
     }
     // Joined when the environment goes away (process exit, a worker thread's end).
-    napi_add_env_cleanup_hook(info.Env(), [](void* p) { static_cast<SocketWriter*>(p)->stop(); }, w_.get());
+    napi_add_env_cleanup_hook(info.Env(), stopAtExit, w_.get());
     env_ = info.Env();
   }
 
   ~SocketWriterWrap() override {
-    if (w_) napi_remove_env_cleanup_hook(env_, [](void* p) { static_cast<SocketWriter*>(p)->stop(); }, w_.get());
+    if (w_) napi_remove_env_cleanup_hook(env_, stopAtExit, w_.get());
   }
 
  private:
