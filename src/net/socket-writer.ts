@@ -74,7 +74,10 @@ export class SocketWriter {
     if (!n.ok) return { writer: null, reason: `socket writer: inline (${n.reason})` }
     const Ctor = n.addon.SocketWriter as (new (capacity?: number) => NativeSocketWriter) | undefined
     if (!Ctor) return { writer: null, reason: 'socket writer: inline (the native addon predates SocketWriter: rebuild with npm run build:native)' }
-    return { writer: new SocketWriter(new Ctor(opts.capacity ?? 65536)) }
+    const capacity = opts.capacity ?? 65536
+    if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > 1 << 24) throw new RangeError(`socket writer capacity must be an integer from 1 to 16777216, got ${capacity}`)
+    // The thread and its epoll set are made here: if the system refuses them, the loop writes.
+    try { return { writer: new SocketWriter(new Ctor(capacity)) } } catch (err) { return { writer: null, reason: `socket writer: inline (${(err as Error).message})` } }
   }
 
   /** Sockets adopted and not closed yet. */

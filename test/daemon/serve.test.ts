@@ -30,6 +30,23 @@ t.test('starts with no set-up, reports health, drains on SIGTERM and exits 0', a
   t.ok(s.lines.every((l) => typeof l.level === 'number'), 'every stderr line is pino JSON')
   const listening = s.lines.find((l) => l.msg === 'listening')!
   t.ok((listening.node_flags as string[]).includes('--max-semi-space-size=64'), 'started through bin/hexd, node got its flags (the listening line says which)')
+  t.equal(listening.socket_writer, process.env.HEXD_NATIVE_DISABLE === '1' ? 'inline' : 'native', 'the listening line names the socket writer in effect')
+})
+
+t.test('without the native addon the socket writes stay on the event loop, with a warning', async (t) => {
+  const s = serve(['--port', '0', '--size', '16', '--no-zmq', '--compute', 'js'], { HEXD_NATIVE_DISABLE: '1' })
+  const url = await s.listening
+  const ws = new WebSocket(url.replace('http', 'ws') + '/socket/websocket?vsn=2.0.0')
+  await once(ws, 'open')
+  ws.send(JSON.stringify(['1', '1', 'world:main', 'phx_join', { name: 'bo' }]))
+  const [reply] = await once(ws, 'message')
+  t.match(String(reply), /phx_reply/, 'the join is answered, written inline')
+  t.equal(s.lines.find((l) => l.msg === 'listening')!.socket_writer, 'inline')
+  t.ok(s.lines.some((l) => /socket writer: inline \(.*HEXD_NATIVE_DISABLE/.test(String(l.msg))), 'and says why')
+  ws.close()
+  const exited = once(s.child, 'exit')
+  s.child.kill('SIGTERM')
+  t.equal((await exited)[0], 0)
 })
 
 t.test("bin/hexd's shebang gives node the flags the benchmarks use (src/daemon/node-flags.ts)", async (t) => {
