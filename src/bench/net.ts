@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 import { HEXD_NODE_FLAGS } from '../daemon/node-flags.ts'
+import { monoUs } from '../daemon/tick-trace.ts'
 import { reapOnInterrupt } from './reap.ts'
 
 export interface NetBenchOptions { clients: number; duration: number; ups: number; size: number; mailboxConns: number; json: boolean; store: 'auto' | 'memory' }
@@ -161,7 +162,6 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
   // latency ms, the tick that applied it), to read against the daemon's tick trace, whose `mono`
   // is on the same clock (scripts/net-tail.mjs).
   const replyRows: Array<[number, number, number, number]> | null = process.env.HEXD_BENCH_REPLIES ? [] : null
-  const monoOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now()
   await Promise.all(sockets.map((ws, i) => new Promise<void>((resolve, reject) => {
     const st = stats[i]
     const sent = new Map<string, number>()
@@ -193,7 +193,7 @@ export async function daemonRun(base: string, o: NetBenchOptions, pid?: number) 
           else if (measuring) {
             const ms = performance.now() - t0
             st.latencies.push(ms); st.replies++
-            if (replyRows) replyRows.push([i, Math.round((t0 + monoOffsetMs) * 1000), r3(ms), payload.response?.tick ?? -1])
+            if (replyRows) replyRows.push([i, monoUs(t0), r3(ms), payload.response?.tick ?? -1])
           }
         }
         return

@@ -47,6 +47,15 @@ export class TickMark {
 // is only good to about a millisecond between processes.)
 const MONO_OFFSET_MS = Number(process.hrtime.bigint()) / 1e6 - performance.now()
 
+/**
+ * A `performance.now()` reading as µs of CLOCK_MONOTONIC, comparable between processes of one
+ * machine (the trace's `mono`, `hexd bench net`'s reply file).
+ *
+ * @example
+ * monoUs(performance.now()) // e.g. 1648283465 (µs since boot)
+ */
+export function monoUs(perfNowMs: number): number { return Math.round((perfNowMs + MONO_OFFSET_MS) * 1000) }
+
 const r2 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null)
 
 export class TickTrace {
@@ -75,7 +84,7 @@ export class TickTrace {
     const elu = performance.eventLoopUtilization(this.elu)
     this.elu = performance.eventLoopUtilization()
     this.out.write(JSON.stringify({
-      tick, at: Math.round(m.t0), mono: Math.round((m.t0 + MONO_OFFSET_MS) * 1000), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
+      tick, at: Math.round(m.t0), mono: monoUs(m.t0), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
       actions, cpu: r2((threadCpuNs() - m.cpu0) / 1e6), gc: r2(this.gcMs - m.gc0), elu: r2(elu.utilization),
     }) + '\n')
   }
