@@ -22,6 +22,8 @@ export interface Hook {
   tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
   chunks: number[]; chunksDrawn: number[]; watched: number[] | null; resumed: string
   models: Record<string, number>
+  overlays: Record<string, number>
+  overlayAt(id: number): { items: number; inputs: number; progress: number; power: number }
   player: { id: string; name: string; index: number; cell: number } | null
   lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null
   actions: Array<{ id: number; action: { type: string; cell: number; [k: string]: unknown }; optimistic: boolean; result?: { ok: boolean; code?: string; reason?: string } }>

@@ -14,6 +14,7 @@ import type { ActionRecord, ViewerClient } from './client.ts'
 import { exposeTestHook } from './hook.ts'
 import { HexScene, type SceneOptions } from './scene.ts'
 import { RecipeMenu } from './RecipeMenu.tsx'
+import { carriedLine } from './carried.ts'
 import { cellRecipe } from './recipes.ts'
 import { TOOLS, sameTool, toolClick, type Tool } from './tools.ts'
 
@@ -88,6 +89,7 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
           <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
           <dt>hover</dt><dd data-testid="hover">{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct} facing ${hc.dir ?? 0}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>
           {hc && cellRecipe(hc) ? <><dt>recipe</dt><dd data-testid="hover-recipe">{cellRecipe(hc)}</dd></> : null}
+          {hc && carriedLine(hc) ? <><dt>holds</dt><dd data-testid="hover-carried">{carriedLine(hc)}</dd></> : null}
         </dl>
       </div>
       <div className="panel inv" data-testid="inventory">
