@@ -23,6 +23,8 @@ export interface Hook {
   chunks: number[]; chunksDrawn: number[]; watched: number[] | null; resumed: string
   models: Record<string, number>
   overlays: Record<string, number>
+  inventory: Record<string, number>
+  refundsPending: number
   overlayAt(id: number): { items: number; inputs: number; progress: number; power: number }
   player: { id: string; name: string; index: number; cell: number } | null
   lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null

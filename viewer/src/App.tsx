@@ -78,7 +78,7 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
   const p = client.player
   const hover = scene?.hover ?? null
   const hc = hover !== null ? client.buffer.view(hover) : undefined
-  const inventory = Object.entries(p?.inventory ?? {}).filter(([, n]) => n > 0)
+  const inventory = Object.entries(client.inventory()).filter(([, n]) => n > 0)
 
   return (
     <>
