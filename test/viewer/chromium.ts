@@ -31,6 +31,7 @@ export interface Hook {
   actions: Array<{ id: number; action: { type: string; cell: number; [k: string]: unknown }; optimistic: boolean; result?: { ok: boolean; code?: string; reason?: string } }>
   cell(id: number): Record<string, number> | null
   confirmed(id: number): Record<string, number> | null
+  cellIds(): number[]
   screenOf(id: number, anyCell?: boolean): { x: number; y: number } | null
   cellAt(x: number, y: number, anyCell?: boolean): number | null
 }
