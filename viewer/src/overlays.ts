@@ -142,8 +142,11 @@ class MarkerLayer {
 const POWER_ON: RGB = [1, 0.85, 0.1]
 const POWER_OFF: RGB = [0.9, 0.1, 0.1]
 
-/** The layers, in model units (models.ts: a structure is about 2 wide, y up, z front). */
-const LAYERS: LayerSpec[] = [
+/**
+ * The layers, in model units (models.ts: a structure is about 2 wide, y up, z front). A function:
+ * each CellOverlays owns its geometries, so disposing one leaves another's intact.
+ */
+const layerSpecs = (): LayerSpec[] => [
   {
     name: 'items', geometry: new THREE.IcosahedronGeometry(1, 1), color: 0xffffff, tint: itemColor,
     // Just above the belt (0.12 high), behind its arrow.
@@ -176,7 +179,7 @@ export class CellOverlays {
   private readonly layers: MarkerLayer[]
 
   constructor() {
-    this.layers = LAYERS.map((s) => new MarkerLayer(s, this.group))
+    this.layers = layerSpecs().map((s) => new MarkerLayer(s, this.group))
   }
 
   /** Forgets every marker; the world is of frequency `size` from now on. */
