@@ -22,11 +22,16 @@ export interface Hook {
   tick: number; cellsDrawn: number; held: number; frames: number; pending: number; size: number
   chunks: number[]; chunksDrawn: number[]; watched: number[] | null; resumed: string
   models: Record<string, number>
+  overlays: Record<string, number>
+  inventory: Record<string, number>
+  refundsPending: number
+  overlayAt(id: number): { items: number; inputs: number; progress: number; power: number }
   player: { id: string; name: string; index: number; cell: number } | null
   lastResult: { action: { type: string; cell: number }; optimistic: boolean; result?: { ok: boolean; tick?: number; code?: string; reason?: string } } | null
   actions: Array<{ id: number; action: { type: string; cell: number; [k: string]: unknown }; optimistic: boolean; result?: { ok: boolean; code?: string; reason?: string } }>
   cell(id: number): Record<string, number> | null
   confirmed(id: number): Record<string, number> | null
+  cellIds(): number[]
   screenOf(id: number, anyCell?: boolean): { x: number; y: number } | null
   cellAt(x: number, y: number, anyCell?: boolean): number | null
 }

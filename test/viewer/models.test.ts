@@ -3,7 +3,7 @@
 // slots stay packed when structures come and go.
 import t from 'tap'
 import { neighbors, unitXYZ } from '../../src/engine/geometry.ts'
-import { InstanceSlots, MODEL_SCALE, modelMatrix } from '../../viewer/src/models.ts'
+import { InstanceSlots, MODEL_SCALE, modelMatrix, placeLocal } from '../../viewer/src/models.ts'
 
 const col = (m: Float32Array, k: number, o = 0): number[] => [m[o + 4 * k], m[o + 4 * k + 1], m[o + 4 * k + 2]]
 const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
@@ -59,4 +59,15 @@ t.test('InstanceSlots: packed slots, swap-remove, the writes to make', async (t)
   s.clear()
   t.equal(s.count(4), 0)
   t.equal(s.protoAt(20), 0)
+})
+
+t.test('placeLocal: moves along the model axes and scales them', async (t) => {
+  const m = modelMatrix(16, 77, 2, new Float32Array(16))
+  const base = Float32Array.from(m)
+  placeLocal(m, 0, 0.5, 1, -2, 0.25, 2, 3)
+  for (let i = 0; i < 3; i++) {
+    t.ok(Math.abs(m[12 + i] - (base[12 + i] + 0.5 * base[i] + base[4 + i] - 2 * base[8 + i])) < 1e-6, `translation ${i}`)
+    t.ok(Math.abs(m[i] - base[i] * 0.25) < 1e-7 && Math.abs(m[4 + i] - base[4 + i] * 2) < 1e-7 && Math.abs(m[8 + i] - base[8 + i] * 3) < 1e-7, `axis ${i} scaled`)
+  }
+  t.equal(m[15], 1)
 })

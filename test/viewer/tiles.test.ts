@@ -4,7 +4,7 @@ import t from 'tap'
 import { cellCount, neighbors, pentagon, unitXYZ } from '../../src/engine/geometry.ts'
 import { buildTiles, cellCorners } from '../../viewer/src/tiles.ts'
 import { cellAtRay, raySphere } from '../../viewer/src/pick.ts'
-import { TOOLS, sameTool, toolAction, toolClick } from '../../viewer/src/tools.ts'
+import { TOOLS, nextInput, sameTool, toolAction, toolClick } from '../../viewer/src/tools.ts'
 import { cellToChunk } from '../../src/engine/chunks.ts'
 
 const key = (p: number[]) => p.map((x) => x.toFixed(6)).join()
@@ -77,7 +77,7 @@ t.test('tools', async (t) => {
   t.same(toolAction({ kind: 'remove' }, 7, 3), { type: 'remove', cell: 7 })
   t.same(toolAction({ kind: 'place', proto: 'conveyor' }, 7, 2), { type: 'place', cell: 7, proto: 'conveyor', dir: 2 })
   t.throws(() => toolAction({ kind: 'claim' }, 7, 6), /dir/)
-  t.equal(TOOLS.length, 6 + 9)
+  t.equal(TOOLS.length, 7 + 9)
   t.same(toolAction({ kind: 'rotate' }, 7, 4), { type: 'rotate', cell: 7, dir: 4 })
   t.throws(() => toolAction({ kind: 'recipe' }, 7, 0), /sends no action/)
   t.throws(() => toolAction({ kind: 'watch' }, 7, 0), /sends no action/)
@@ -86,6 +86,13 @@ t.test('tools', async (t) => {
   t.same(toolClick({ kind: 'rotate' }, 7, 0, { id: 7, struct: 2 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 1 } })
   t.same(toolClick({ kind: 'rotate' }, 7, 0, undefined, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 1 } })
   t.same(toolClick({ kind: 'recipe' }, 7, 0, undefined, 16), { kind: 'menu', cell: 7 })
+  // input: same direction, the next input (never the output side); place carries a chosen recipe.
+  t.same(toolClick({ kind: 'input' }, 7, 0, { id: 7, struct: 2, dir: 5, recipe: 2 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 5, input: 3 } })
+  t.same(toolClick({ kind: 'input' }, 7, 0, { id: 7, struct: 2, dir: 3, recipe: 2 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 3, input: 4 } }, 'skips the output side')
+  t.same(toolClick({ kind: 'input' }, 7, 0, { id: 7, struct: 2 }, 16), { kind: 'act', action: { type: 'rotate', cell: 7, dir: 0, input: 1 } }, 'input 0 (a missing field) steps to 1')
+  t.same([0, 1, 2, 3, 4, 5].map((i) => nextInput(0, i)), [1, 2, 3, 4, 5, 1])
+  t.same(toolAction({ kind: 'place', proto: 'smelter', recipe: 'iron_plate' }, 7, 1), { type: 'place', cell: 7, proto: 'smelter', dir: 1, recipe: 'iron_plate' })
+  t.ok(sameTool({ kind: 'place', proto: 'smelter', recipe: 'iron_plate' }, { kind: 'place', proto: 'smelter' }), 'the recipe does not make another button')
   t.same(toolClick({ kind: 'claim' }, 7, 2, undefined, 16), { kind: 'act', action: { type: 'claim', cell: 7 } })
   const ch = cellToChunk(64, 5000).chunk
   t.same(toolClick({ kind: 'watch' }, 5000, 0, undefined, 64), { kind: 'watch', chunk: ch, on: true })

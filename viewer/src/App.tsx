@@ -14,7 +14,8 @@ import type { ActionRecord, ViewerClient } from './client.ts'
 import { exposeTestHook } from './hook.ts'
 import { HexScene, type SceneOptions } from './scene.ts'
 import { RecipeMenu } from './RecipeMenu.tsx'
-import { cellRecipe } from './recipes.ts'
+import { carriedLine } from './carried.ts'
+import { cellRecipe, recipeChoices } from './recipes.ts'
 import { TOOLS, sameTool, toolClick, type Tool } from './tools.ts'
 
 function useClientVersion(client: ViewerClient): number {
@@ -28,7 +29,7 @@ function useClientVersion(client: ViewerClient): number {
 function ResultLine({ rec }: { rec: ActionRecord | null }) {
   if (!rec) return <span>no action yet</span>
   const a = rec.action
-  const what = `${a.type}${a.type === 'place' ? ` ${a.proto}` : a.type === 'set_recipe' ? ` ${a.recipe}` : a.type === 'rotate' ? ` to ${a.dir}` : ''} cell ${a.cell}`
+  const what = `${a.type}${a.type === 'place' ? ` ${a.proto}` : a.type === 'set_recipe' ? ` ${a.recipe}` : a.type === 'rotate' ? ` to ${a.dir}${a.input !== undefined ? ` input ${a.input}` : ''}` : ''} cell ${a.cell}`
   if (!rec.result) return <span className="wait">{what}: waiting for the server…</span>
   if (rec.result.ok) return <span className="ok">{what}: applied at tick {rec.result.tick}</span>
   return <span className="bad">{what}: rejected {rec.result.code}: {rec.result.reason}</span>
@@ -43,8 +44,13 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
   const [fps, setFps] = useState(0)
   const [menuCell, setMenuCell] = useState<number | null>(null)
   const [, setHoverTick] = useState(0)
-  const toolRef = useRef({ tool, dir })
-  toolRef.current = { tool, dir }
+  // Per machine or storage prototype, the recipe (filter) it is placed with ('' none).
+  const [placeRecipe, setPlaceRecipe] = useState<Record<string, string>>({})
+  const placing = tool.kind === 'place' ? PROTOTYPES.find((x) => x.name === tool.proto) : undefined
+  const choices = placing ? recipeChoices(placing.id) : []
+  const effective: Tool = tool.kind === 'place' && placeRecipe[tool.proto] ? { ...tool, recipe: placeRecipe[tool.proto] } : tool
+  const toolRef = useRef({ tool: effective, dir })
+  toolRef.current = { tool: effective, dir }
 
   useEffect(() => {
     // A click on the globe outside the watched chunks only means something to the watch tool.
@@ -72,7 +78,7 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
   const p = client.player
   const hover = scene?.hover ?? null
   const hc = hover !== null ? client.buffer.view(hover) : undefined
-  const inventory = Object.entries(p?.inventory ?? {}).filter(([, n]) => n > 0)
+  const inventory = Object.entries(client.inventory()).filter(([, n]) => n > 0)
 
   return (
     <>
@@ -88,6 +94,7 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
           <dt>online</dt><dd>{client.online} player{client.online === 1 ? '' : 's'}</dd>
           <dt>hover</dt><dd data-testid="hover">{hc ? `cell ${hc.id}: ${TERRAIN_NAMES[hc.terrain ?? 0] ?? hc.terrain}${hc.res ? `, ${RES_NAMES[hc.res]} ${hc.amt ?? 0}` : ''}${hc.struct ? `, ${PROTOTYPES.find((x) => x.id === hc.struct)?.name ?? hc.struct} facing ${hc.dir ?? 0}` : ''}${hc.owner ? `, owner #${hc.owner}` : ''}` : '—'}</dd>
           {hc && cellRecipe(hc) ? <><dt>recipe</dt><dd data-testid="hover-recipe">{cellRecipe(hc)}</dd></> : null}
+          {hc && carriedLine(hc) ? <><dt>holds</dt><dd data-testid="hover-carried">{carriedLine(hc)}</dd></> : null}
         </dl>
       </div>
       <div className="panel inv" data-testid="inventory">
@@ -98,6 +105,13 @@ export function App({ client, options = {} }: { client: ViewerClient; options?: 
       {menuCell !== null ? <RecipeMenu client={client} cell={menuCell} onClose={() => setMenuCell(null)} /> : null}
       <div className="panel tools" data-testid="tools">
         {TOOLS.map(([label, t]) => <button key={label} className={sameTool(t, tool) ? 'on' : ''} data-tool={label} onClick={() => setTool(t)}>{label}</button>)}
+        {choices.length ? (
+          <select data-tool="place-recipe" title="the recipe (or storage filter) placed machines start with" value={placeRecipe[placing!.name] ?? ''}
+            onChange={(e) => { const proto = placing!.name, v = e.target.value; setPlaceRecipe((r) => ({ ...r, [proto]: v })) }}>
+            <option value="">no recipe</option>
+            {choices.map((c) => <option key={c.name} value={c.name}>{c.name}: {c.label}</option>)}
+          </select>
+        ) : null}
         <button data-tool="dir" title="direction of placed structures (0..5)" onClick={() => setDir((d) => (d + 1) % 6)}>dir {dir}</button>
         <button data-tool="centre" onClick={() => scene?.centre()}>centre</button>
         <button data-tool="new-player" title="forget this player and start a new one" onClick={() => { const u = new URL(location.href); u.searchParams.set('new', ''); location.href = u.toString() }}>new player</button>

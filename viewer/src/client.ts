@@ -18,6 +18,7 @@
  */
 // @ts-expect-error the phoenix package ships no type declarations
 import { Socket } from 'phoenix'
+import { PendingRefunds, refundOf, type Items } from './refunds.ts'
 import { TickClock } from './ticks.ts'
 import { WorldBuffer } from './state.ts'
 import { forgetSession, loadSession, saveSession, storageKey, type KeyValueStore } from './persist.ts'
@@ -55,6 +56,8 @@ export class ViewerClient {
   joined: JoinReply | null = null
   player: WirePlayer | null = null
   readonly buffer = new WorldBuffer()
+  /** Items the player's own set_recipe / remove return, until the server's player record has them (refunds.ts). */
+  readonly refunds = new PendingRefunds()
   clock: TickClock | null = null
   lastResult: ActionRecord | null = null
   readonly actions: ActionRecord[] = []
@@ -169,6 +172,14 @@ export class ViewerClient {
     }, 2000)
   }
 
+  /**
+   * The inventory to show: the server's record plus the refunds of actions not yet in it.
+   * @example client.inventory() // => { iron_ore: 4 } (3 of them from a set_recipe just sent)
+   */
+  inventory(): Items {
+    return this.refunds.shown(this.player?.inventory ?? {})
+  }
+
   close(): void {
     clearInterval(this.ackTimer)
     this.socket?.disconnect()
@@ -188,10 +199,13 @@ export class ViewerClient {
       this.changed()
       return rec
     }
+    const refund = refundOf(this.buffer.view(action.cell), action)
+    if (refund) this.refunds.add(rec.id, refund)
     const cell = this.buffer.predict(rec.id, action, this.player.index ?? 0)
     if (cell !== null) { rec.optimistic = true; this.emitCells([cell], true) }
     const done = (reply: ActionReply): void => {
       rec.result = reply
+      this.refunds.resolve(rec.id, reply)
       const c = this.buffer.resolve(rec.id, reply)
       if (c !== null) this.emitCells([c], true)
       // A move may change the area of interest: learn the new watched set.
@@ -229,6 +243,7 @@ export class ViewerClient {
     this.joined = r
     this.error = ''
     this.player = { ...r.player, inventory: r.player.inventory ?? this.player?.inventory ?? {} }
+    this.refunds.clear()
     if (!this.clock) this.clock = new TickClock(r.ups)
     if (r.resync) this.buffer.reset()
     // The player's own topic: joined once, and again if a rejoin made this a different player.
@@ -278,6 +293,7 @@ export class ViewerClient {
       case 'player': {
         const p = payload.player as WirePlayer
         this.player = { ...this.player, ...p, index: p.index ?? this.player?.index }
+        if (typeof payload.tick === 'number') this.refunds.observe(payload.tick)
         break
       }
       case 'presence_diff': {

@@ -38,6 +38,14 @@ export function exposeTestHook(client: ViewerClient, scene: HexScene): () => voi
     get chunksDrawn() { return scene.chunksDrawn },
     /** Structure models drawn, by prototype name (instances of each InstancedMesh). */
     get models() { return scene.models.counts() },
+    /** The inventory shown: the server's record plus pending refunds (refunds.ts). */
+    get inventory() { return { ...client.inventory() } },
+    /** Refunds of actions sent and not yet in a player record. */
+    get refundsPending() { return client.refunds.size },
+    /** Markers drawn over structures, by layer (items, inputs, progress, power). */
+    get overlays() { return scene.overlays.counts() },
+    /** The key each overlay layer draws for a cell (0: none). */
+    overlayAt: (id: number) => scene.overlays.at(id),
     /** Summed main-thread ms in frames and colour floats uploaded (viewer/measure-fps.mjs divides by frames). */
     get cost() { return { ...scene.cost } },
     /** Animation frames seen, drawn or not (frames counts those drawn). */

@@ -17,6 +17,7 @@ import { cellColor, type RGB } from './colors.ts'
 import { ColorEaser } from './easing.ts'
 import { cellAtRay } from './pick.ts'
 import { coalesce, type Range } from './ranges.ts'
+import { CellOverlays } from './overlays.ts'
 import { StructureModels } from './structures.ts'
 import { buildTiles, type Tiles } from './tiles.ts'
 
@@ -73,6 +74,8 @@ export class HexScene {
   private readonly marker: THREE.Mesh
   /** The structures, as models (structures.ts). */
   readonly models = new StructureModels()
+  /** What the cells carry: items on belts, belt inputs, progress, power (overlays.ts). */
+  readonly overlays = new CellOverlays()
   private mesh: THREE.Mesh | null = null
   private tiles: Tiles | null = null
   private colors: Float32Array | null = null
@@ -109,6 +112,7 @@ export class HexScene {
     this.camera.add(sun)
     this.scene.add(this.camera)
     this.scene.add(this.models.group)
+    this.scene.add(this.overlays.group)
     this.unsub.push(client.onCells((ids, o) => this.cellsChanged(ids, o.chunksAdded.length > 0 || o.chunksRemoved.length > 0, o.immediate)))
     this.unsub.push(client.onChange(() => this.playerChanged()))
     const el = this.renderer.domElement
@@ -137,6 +141,7 @@ export class HexScene {
     window.removeEventListener('resize', this.resize)
     this.controls.dispose()
     this.models.dispose()
+    this.overlays.dispose()
     this.renderer.dispose()
     el.remove()
   }
@@ -222,6 +227,7 @@ export class HexScene {
       const cell = this.client.buffer.view(id)
       if (!cell) continue
       this.models.update(id, cell.struct ?? 0, cell.dir ?? 0)
+      this.overlays.update(id, cell)
       const to = cellColor(cell, { pending: this.client.buffer.isPending(id) })
       const f = this.tiles!.first[k] * 3, c = this.colors!
       this.easer.start(id, [c[f], c[f + 1], c[f + 2]], to, now, immediate ? 0 : period)
@@ -236,9 +242,10 @@ export class HexScene {
     this.tiles = tiles
     this.colors = new Float32Array(tiles.positions.length)
     this.models.reset(this.size)
+    this.overlays.reset(this.size)
     for (const id of ids) {
       const cell = this.client.buffer.view(id)!
-      if (cell.struct) this.models.update(id, cell.struct, cell.dir ?? 0)
+      if (cell.struct) { this.models.update(id, cell.struct, cell.dir ?? 0); this.overlays.update(id, cell) }
       this.paint(id, cellColor(cell, { pending: this.client.buffer.isPending(id) }), this.colors)
     }
     const g = new THREE.BufferGeometry()

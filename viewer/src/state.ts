@@ -46,10 +46,17 @@ export function predictCell(cell: WireCell, action: ViewerAction, me: number): W
     case 'place': {
       const proto = prototypeByName(action.proto)
       if (!proto) throw new Error(`unknown structure ${JSON.stringify(action.proto)}`)
-      const out: WireCell = { ...cell, struct: proto.id, owner: cell.owner || me }
-      if (action.dir) out.dir = action.dir
-      else delete out.dir
-      return out
+      // What the engine writes: a belt's input (default: behind), a machine's recipe or a storage's filter.
+      let recipe = 0
+      const dir = action.dir ?? 0
+      if (proto.kind === KIND.CONVEYOR || proto.kind === KIND.SPLITTER) recipe = action.input ?? (dir + 3) % 6
+      else if (action.recipe !== undefined) {
+        const id = recipeIdFor(proto.id, action.recipe)
+        if (id === null) return null
+        recipe = id
+      }
+      const out: WireCell = { ...cell, struct: proto.id, owner: cell.owner || me, dir, recipe }
+      return strip(out)
     }
     case 'remove': {
       const out: WireCell = { ...cell }
@@ -60,8 +67,8 @@ export function predictCell(cell: WireCell, action: ViewerAction, me: number): W
       const kind = prototypeById(cell.struct ?? 0)?.kind
       if (!cell.struct || !kind || !ROTATABLE.has(kind)) return null
       const out: WireCell = { ...cell, dir: action.dir }
-      // A belt's input turns with it (to behind), as the engine does for a rotate without `input`.
-      if (kind === KIND.CONVEYOR || kind === KIND.SPLITTER) out.recipe = (action.dir + 3) % 6
+      // A belt's input: the one sent, else behind (as the engine does for a rotate without `input`).
+      if (kind === KIND.CONVEYOR || kind === KIND.SPLITTER) out.recipe = action.input ?? (action.dir + 3) % 6
       return strip(out)
     }
     case 'set_recipe': {

@@ -40,8 +40,8 @@ export type ViewerAction =
   | { type: 'claim'; cell: number }
   | { type: 'move'; cell: number }
   | { type: 'remove'; cell: number }
-  | { type: 'place'; cell: number; proto: string; dir?: number }
-  | { type: 'rotate'; cell: number; dir: number }
+  | { type: 'place'; cell: number; proto: string; dir?: number; input?: number; recipe?: string }
+  | { type: 'rotate'; cell: number; dir: number; input?: number }
   | { type: 'set_recipe'; cell: number; recipe: string }
 
 /** The reply to an `action` push, ok or error, flattened. */
