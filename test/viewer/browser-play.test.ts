@@ -4,42 +4,20 @@
 // are no longer drawn, new ones are), and a smelter placed, given a recipe through the recipe
 // menu and rotated with the rotate tool, each confirmed by the daemon's REST reads.
 import t from 'tap'
-import { existsSync } from 'node:fs'
 import { cellToChunk, chunkCells, chunkCount, chunkNeighbors } from '../../src/engine/chunks.ts'
 import { TERRAIN } from '../../src/engine/content.ts'
 import { neighbors } from '../../src/engine/geometry.ts'
 import { isPentagon } from '../../src/engine/lattice.ts'
-import { requireOrSkip } from '../helpers/require.ts'
-import { testDaemon } from '../net/helpers.ts'
-import { CHROMIUM, buildViewer, launchChromium, openPage, type Hook } from './chromium.ts'
+import type { Hook } from './chromium.ts'
+import { path, playSetup } from './play.ts'
 
 declare const window: { __hexdViewer?: Hook }
 const N = 16
 
-/** Cells on a shortest path from `a` to `b` (both included), by breadth-first search. */
-function path(a: number, b: number): number[] {
-  const prev = new Map<number, number>([[a, -1]])
-  const queue = [a]
-  for (let k = 0; k < queue.length && !prev.has(b); k++) {
-    for (const nb of neighbors(N, queue[k])) if (!prev.has(nb)) { prev.set(nb, queue[k]); queue.push(nb) }
-  }
-  const out = [b]
-  while (out[0] !== a) out.unshift(prev.get(out[0])!)
-  return out
-}
-
 t.test('the viewer keeps its player, follows the player, sets recipes and rotates', async (t) => {
-  if (!(await requireOrSkip(t, 'browser', existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`))) return
-  buildViewer(t)
-  const d = await testDaemon(t, { size: N, ups: 10 })
-  const browser = await launchChromium(t)
-  const { page, errors } = await openPage(browser)
-  const hook = <T>(f: (h: Hook) => T): Promise<T> => page.evaluate(`(${f.toString()})(window.__hexdViewer)`) as Promise<T>
-  const ready = () => page.waitForFunction(() => {
-    const h = window.__hexdViewer
-    return h?.status === 'joined' && h.playerTopic === 'joined' && h.cellsDrawn > 0 && h.cellsDrawn === h.held && h.watched !== null && h.frames > 2
-  }, null, { timeout: 30_000 })
-
+  const setup = await playSetup(t, N)
+  if (!setup) return
+  const { d, page, errors, hook, ready } = setup
   await page.goto(`${d.url}/viewer/?name=keeper`)
   await ready()
   const first = await hook((h) => ({ player: h.player!, resumed: h.resumed }))
@@ -88,7 +66,7 @@ t.test('the viewer keeps its player, follows the player, sets recipes and rotate
     let watched = start.watched
     for (let hop = 0; hop < 8 && watched.every((c) => start.watched.includes(c)); hop++) {
       const cell = await hook((h) => h.player!.cell)
-      const way = path(cell, goal)
+      const way = path(N, cell, goal)
       const next = way[Math.min(16, way.length - 1)]
       await page.click('button[data-tool=centre]')
       const at = await page.evaluate((c) => window.__hexdViewer!.screenOf(c), next)
