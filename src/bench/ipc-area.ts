@@ -10,7 +10,7 @@ export function ipcArea(bench: Command): void {
     .option('--sim-size <n>', 'world size of the hexd sim process-vs-thread comparison', intOption('sim-size', 1, 1024), 100)
     .option('--sim-ticks <n>', 'ticks per hexd sim run in that comparison', intOption('sim-ticks', 1, 1_000_000), 1000)
     .option('--sim-reps <n>', 'measured runs per mode, ABBA-interleaved (0 = skip the comparison)', intOption('sim-reps', 0, 1000), 11)
-    .option('--sim-rounds <n>', 'rounds of the tick-interleaved comparison (fresh world pairs)', intOption('sim-rounds', 1, 1000), 5)
+    .option('--sim-rounds <n>', 'rounds of the tick-interleaved comparison (fresh world pairs; the figure is their median)', intOption('sim-rounds', 1, 1000), 9)
     .option('--json', 'print one JSON document')
     .action(async (o: { iters: number; spinNs: number; simSize: number; simTicks: number; simReps: number; simRounds: number; json?: boolean }) => {
       const { runIpcBench, formatIpc } = await import('./ipc.ts')

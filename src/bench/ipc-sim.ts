@@ -201,7 +201,7 @@ export async function runSimOverhead(o: { size: number; ticks: number; reps: num
     if (i % 2 === 0) { await add('process'); await add('thread') }
     else { await add('thread'); await add('process') }
   }
-  const inter = await interleaved(seed, o.size, o.ticks, o.rounds ?? 5)
+  const inter = await interleaved(seed, o.size, o.ticks, o.rounds ?? 9)
   const pairs = proc.map((p, i) => (p / thr[i] - 1) * 100)
   const cpuPairs = procCpu.map((p, i) => (p / thrCpu[i] - 1) * 100)
   return {
