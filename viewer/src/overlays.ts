@@ -17,6 +17,7 @@
 import * as THREE from 'three'
 import { POWER_MISSING, PROGRESS_STEPS, beltInput, beltItem, itemColor, powerKey, progressStep } from './carried.ts'
 import type { RGB } from './colors.ts'
+import { growInstanced, instancedMesh } from './instanced.ts'
 import { InstanceSlots, modelMatrix, placeLocal } from './models.ts'
 import type { WireCell } from './wire.ts'
 
@@ -45,7 +46,7 @@ class MarkerLayer {
   size = 0
 
   constructor(private readonly spec: LayerSpec, private readonly group: THREE.Group) {
-    this.mesh = this.make(FIRST_CAPACITY)
+    this.mesh = instancedMesh(spec.name, spec.geometry, new THREE.MeshLambertMaterial({ color: spec.tint ? 0xffffff : spec.color }), FIRST_CAPACITY, spec.tint !== null)
     group.add(this.mesh)
   }
 
@@ -76,7 +77,7 @@ class MarkerLayer {
   }
 
   private write(slot: number, cell: number, key: number, dir: number): void {
-    if (slot >= this.mesh.instanceMatrix.count) this.grow(slot + 1)
+    if (slot >= this.mesh.instanceMatrix.count) this.mesh = growInstanced(this.group, this.mesh, slot + 1)
     const m = this.mesh.instanceMatrix, a = m.array as Float32Array, o = slot * 16, p = this.p
     this.spec.place(key, p)
     modelMatrix(this.size, cell, dir, a, o)
@@ -104,38 +105,6 @@ class MarkerLayer {
       c.addUpdateRange(to * 3, 3)
       c.needsUpdate = true
     }
-  }
-
-  private make(cap: number): THREE.InstancedMesh {
-    const tinted = this.spec.tint !== null
-    const mat = new THREE.MeshLambertMaterial({ color: tinted ? 0xffffff : this.spec.color })
-    const mesh = new THREE.InstancedMesh(this.spec.geometry, mat, cap)
-    mesh.name = this.spec.name
-    mesh.count = 0
-    mesh.frustumCulled = false
-    mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage)
-    if (tinted) {
-      mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(cap * 3), 3)
-      mesh.instanceColor.setUsage(THREE.DynamicDrawUsage)
-    }
-    return mesh
-  }
-
-  /** A mesh with room for at least `need` instances (double the old), the old ones copied. */
-  private grow(need: number): void {
-    const old = this.mesh
-    let cap = old.instanceMatrix.count
-    while (cap < need) cap *= 2
-    const m = this.make(cap)
-    ;(m.material as THREE.Material).dispose()
-    m.material = old.material
-    m.count = old.count
-    ;(m.instanceMatrix.array as Float32Array).set(old.instanceMatrix.array)
-    if (m.instanceColor && old.instanceColor) (m.instanceColor.array as Float32Array).set(old.instanceColor.array)
-    this.group.remove(old)
-    old.dispose()
-    this.group.add(m)
-    this.mesh = m
   }
 }
 

@@ -16,6 +16,7 @@ import * as THREE from 'three'
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js'
 import { PROTOTYPES } from '../../src/engine/content.ts'
 import { STRUCTURE_COLORS, UNKNOWN_STRUCTURE, mix } from './colors.ts'
+import { growInstanced, instancedMesh } from './instanced.ts'
 import { InstanceSlots, modelMatrix } from './models.ts'
 
 /** A cylinder of radius r and height h standing on y = y0 at (x, z). */
@@ -67,12 +68,7 @@ export class StructureModels {
     for (const p of PROTOTYPES) {
       const geometry = (SHAPES[p.name] ?? (() => block(1, 1, 1)))()
       const color = new THREE.Color(...mix(STRUCTURE_COLORS[p.id] ?? UNKNOWN_STRUCTURE, [1, 1, 1], 0.2))
-      const mesh = new THREE.InstancedMesh(geometry, new THREE.MeshLambertMaterial({ color }), FIRST_CAPACITY)
-      mesh.name = p.name
-      mesh.count = 0
-      // Instances are all over the sphere: no bounding sphere to keep up to date.
-      mesh.frustumCulled = false
-      mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage)
+      const mesh = instancedMesh(p.name, geometry, new THREE.MeshLambertMaterial({ color }), FIRST_CAPACITY)
       this.meshes.set(p.id, mesh)
       this.group.add(mesh)
     }
@@ -113,26 +109,9 @@ export class StructureModels {
 
   private write(proto: number, slot: number, cell: number): void {
     let m = this.meshes.get(proto)!
-    if (slot >= m.instanceMatrix.count) m = this.grow(proto, m, slot + 1)
+    if (slot >= m.instanceMatrix.count) this.meshes.set(proto, (m = growInstanced(this.group, m, slot + 1)))
     modelMatrix(this.size, cell, this.dirs.get(cell) ?? 0, m.instanceMatrix.array as Float32Array, slot * 16)
     m.instanceMatrix.addUpdateRange(slot * 16, 16)
     m.instanceMatrix.needsUpdate = true
-  }
-
-  /** A mesh with room for at least `need` instances (double the old), the old slots copied. */
-  private grow(proto: number, old: THREE.InstancedMesh, need: number): THREE.InstancedMesh {
-    let cap = old.instanceMatrix.count
-    while (cap < need) cap *= 2
-    const m = new THREE.InstancedMesh(old.geometry, old.material, cap)
-    m.name = old.name
-    m.count = old.count
-    m.frustumCulled = false
-    m.instanceMatrix.setUsage(THREE.DynamicDrawUsage)
-    ;(m.instanceMatrix.array as Float32Array).set(old.instanceMatrix.array)
-    this.group.remove(old)
-    old.dispose()
-    this.group.add(m)
-    this.meshes.set(proto, m)
-    return m
   }
 }
