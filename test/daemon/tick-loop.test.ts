@@ -1,5 +1,7 @@
 // The tick loop: runs ticks, never overlaps them, stop() waits for the running tick, and a stalled loop skips instead of bursting.
 import t from 'tap'
+import net from 'node:net'
+import { once } from 'node:events'
 import { TickLoop } from '../../src/daemon/tick-loop.ts'
 
 t.test('runs ticks one at a time and stop waits for the running one', async (t) => {
@@ -31,4 +33,36 @@ t.test('a stall is skipped, not replayed as a burst', async (t) => {
   await loop.stop()
   t.ok(loop.skipped > 0, `skipped ${loop.skipped} ticks after the stall`)
   t.throws(() => new TickLoop(0, () => {}), RangeError, 'ups must be positive')
+})
+
+const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* busy */ } }
+
+t.test('a due tick starts after the input already waiting was read', async (t) => {
+  const server = net.createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const accepted = once(server, 'connection')
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+  await once(client, 'connect')
+  const [sock] = await accepted as [net.Socket]
+  t.teardown(() => { client.destroy(); sock.destroy(); server.close() })
+  let received = 0
+  sock.on('data', (d: Buffer) => { received += d.length })
+  const seen: number[] = []
+  const loop = new TickLoop(20, () => {
+    seen.push(received)
+    if (seen.length > 1) return
+    // The first tick overruns, so the next one is due at once (a timer of ~1 ms); before that
+    // timer's phase, a check-phase callback sends a byte and keeps the loop busy for 5 ms: the
+    // byte waits unread in the socket when the next tick is due, as a thousand clients' frames do
+    // after a long answer phase.
+    setImmediate(() => { client.write('x'); busy(5) })
+    busy(60)
+  })
+  loop.start()
+  while (seen.length < 2) await new Promise((r) => setTimeout(r, 5))
+  await loop.stop()
+  t.equal(seen[0], 0, 'nothing had arrived before the first tick')
+  t.equal(seen[1], 1, 'the overdue tick ran after the byte that arrived before it was due had been read')
+  // Tick 2 was due at 100 ms; tick 1 started at >= 50 and ran 60: it started >= 10 ms late.
+  t.ok(loop.lateMs > 10, `its lateness counts the stall (${loop.lateMs.toFixed(1)} ms)`)
 })
