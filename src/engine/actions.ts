@@ -41,6 +41,8 @@ export interface ActionHost {
   readonly players: Players
   /** Reads a valid cell (loading its chunk if needed). */
   read(id: number): CellState
+  /** A valid cell's owner: `read(id).owner` without building the cell. */
+  owner(id: number): number
   /** Writes fields of a valid cell. */
   write(id: number, f: Partial<CellFields>): void
   /** Default spawn cell of the player with this index. */
@@ -79,8 +81,13 @@ export function applyAction(host: ActionHost, raw: unknown, tick: number): Actio
     if (err instanceof Reject) plan = err
     else throw err
   }
-  if (plan instanceof Reject) return { ok: false, code: plan.code, reason: plan.reason, ...(plan.field ? { field: plan.field } : {}) }
+  if (plan instanceof Reject) {
+    // Two literals rather than a spread: a busy tick builds a thousand of these.
+    return plan.field ? { ok: false, code: plan.code, reason: plan.reason, field: plan.field } : { ok: false, code: plan.code, reason: plan.reason }
+  }
   plan()
+  // Any accepted action may have changed a player record (position, inventory, online).
+  host.players.changed()
   return { ok: true, tick }
 }
 
@@ -246,7 +253,7 @@ function mayModify(host: ActionHost, player: PlayerRec, cell: number, c: CellSta
   if (within(host.n, player.cell, cell, REACH)) return
   const nb: number[] = []
   const k = neighborsInto(host.n, cell, nb)
-  for (let m = 0; m < k; m++) if (host.read(nb[m]).owner === player.index) return
+  for (let m = 0; m < k; m++) if (host.owner(nb[m]) === player.index) return
   return fail('HEXD_OUT_OF_REACH', `cell ${cell} is more than ${REACH} steps from player ${JSON.stringify(player.id)} and not next to its territory`, 'cell')
 }
 

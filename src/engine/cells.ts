@@ -37,6 +37,18 @@ export function readFields(p: Planes, q: number): CellFields {
   }
 }
 
+/**
+ * A cell's id and fields at slot position q: `{ id, ...readFields(p, q) }` built as one object
+ * (with the keys in that order), not two. Action validation reads a cell or more per action.
+ */
+export function readCell(p: Planes, q: number, id: number): CellState {
+  return {
+    id, terrain: p.terrain[q], res: p.res[q], amt: p.amt[q], struct: p.struct[q], dir: p.dir[q], item: p.item[q],
+    count: p.count[q], progress: p.progress[q], recipe: p.recipe[q], inA: p.inA[q], inB: p.inB[q],
+    power: p.power[q], owner: p.owner[q], stock: p.stock[q],
+  }
+}
+
 /** Writes the given fields at slot position q into both copies of a slot. */
 export function writeFields(sv: SlotView, q: number, f: Partial<CellFields>): void {
   for (const p of sv.copies) {

@@ -35,6 +35,11 @@ export const MAX_PLAYERS = 65535
 export class Players {
   private readonly list: PlayerRec[] = []
   private readonly byId = new Map<string, PlayerRec>()
+  /**
+   * The last hash, until a record changes. The world hash (every tick, on the path of every
+   * reply) folds this in; recomputing it walked every record: 0.33 ms a tick at 1000 players.
+   */
+  private cached: [number, number] | null = null
 
   get(id: string): PlayerRec | undefined { return this.byId.get(id) }
   byIndex(index: number): PlayerRec | undefined { return this.list[index - 1] }
@@ -46,11 +51,24 @@ export class Players {
     const rec: PlayerRec = { index: this.list.length + 1, id, name, cell, online: true, inv: new Array(ITEM_NAMES.length).fill(0) }
     this.list.push(rec)
     this.byId.set(id, rec)
+    this.cached = null
     return rec
   }
 
+  /**
+   * Says that a record was changed in place (applyAction calls it after every accepted action:
+   * records are changed only there). Whoever else changes a record must call it too, or `hash()`
+   * stays stale.
+   */
+  changed(): void { this.cached = null }
+
   /** 64-bit hash of all records in index order (index, id, name, cell, online, inventory). */
   hash(): [number, number] {
+    if (!this.cached) this.cached = this.computeHash()
+    return [this.cached[0], this.cached[1]]
+  }
+
+  private computeHash(): [number, number] {
     const h = new Hash64()
     h.word(this.list.length)
     for (const p of this.list) {
@@ -82,6 +100,7 @@ export class Players {
       rec.online = r.online
       rec.inv = [...r.inv]
     }
+    ps.changed()
     return ps
   }
 }

@@ -9,7 +9,7 @@ import { cellToChunk, chunkCount, chunkInfo } from './chunks.ts'
 import { checkCell, checkSize } from './geometry.ts'
 import { ChunkSet, evictedError } from './chunkset.ts'
 import { applyAction, type ActionResult } from './actions.ts'
-import { readFields, writeFields, type CellFields, type CellState } from './cells.ts'
+import { readCell, writeFields, type CellFields, type CellState } from './cells.ts'
 import { Players, type Player } from './players.ts'
 import { Hash64, hashTree, rand32, toHex } from './hash.ts'
 import { SH, SLOT_FLAG, WH, pos } from './layout.ts'
@@ -236,6 +236,7 @@ export class World {
     n: 0,
     players: undefined as unknown as Players,
     read: (id: number): CellState => this.cell(id),
+    owner: (id: number): number => this.ownerOf(id),
     write: (id: number, f: Partial<CellFields>): void => this.writeCell(id, f),
     spawnCell: (index: number): number => this.spawnCell(index),
   }
@@ -281,7 +282,17 @@ export class World {
     const cs = this.chunks
     this.readable(chunk)
     const s = cs.ensure(chunk)
-    return { id, ...readFields(cs.slots[s]!.copies[cs.cur], pos(i, j)) }
+    return readCell(cs.slots[s]!.copies[cs.cur], pos(i, j), id)
+  }
+
+  /** A cell's owner (a player index, 0 = none): `cell(id).owner` without building the cell. */
+  ownerOf(id: number): number {
+    checkCell(this.size, id)
+    const { chunk, i, j } = cellToChunk(this.size, id)
+    const cs = this.chunks
+    this.readable(chunk)
+    const s = cs.ensure(chunk)
+    return cs.slots[s]!.copies[cs.cur].owner[pos(i, j)]
   }
 
   /** All real cells of a chunk (loads it if needed), row-major. */
@@ -294,7 +305,7 @@ export class World {
     const p = sv.copies[cs.cur]
     const base = sv.hdr[SH.BASE_LO] + sv.hdr[SH.BASE_HI] * 4294967296
     const out: CellState[] = []
-    for (let i = 0; i < info.rows; i++) for (let j = 0; j < info.cols; j++) out.push({ id: base + i * this.size + j, ...readFields(p, pos(i, j)) })
+    for (let i = 0; i < info.rows; i++) for (let j = 0; j < info.cols; j++) out.push(readCell(p, pos(i, j), base + i * this.size + j))
     return out
   }
 
