@@ -9,6 +9,9 @@
 //   node scripts/alloc-profile.mjs /tmp/alloc-1234.heapprofile [TOP=25]
 // HEXD_ALLOC_START_MS=N starts sampling N ms after the preload instead of at once (to leave out a
 // warm-up: bench net's daemon starts, then 1000 clients join for ~8 s, then the window is measured).
+// HEXD_ALLOC_LIVE=1 keeps only what is still alive when sampling stops, and HEXD_ALLOC_STOP_MS=M
+// stops M ms after it started: what was allocated in those M ms and outlived them, i.e. what
+// scavenges had to copy (and promote) rather than what they collected.
 // The `.heapprofile` file also opens in Chrome DevTools (Memory tab, Load).
 import { Session } from 'node:inspector'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -21,14 +24,14 @@ function record() {
   const session = new Session()
   session.connect()
   // 32 KiB mean interval: ~1 sample per 32 KiB allocated, cheap enough to leave the timing shape.
+  const live = process.env.HEXD_ALLOC_LIVE === '1'
+  const stopAfter = Number(process.env.HEXD_ALLOC_STOP_MS ?? 0)
   let started = false
   const start = () => {
     started = true
-    session.post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true })
+    session.post('HeapProfiler.startSampling', { samplingInterval: live ? 4096 : 32768, includeObjectsCollectedByMinorGC: !live, includeObjectsCollectedByMajorGC: !live })
+    if (stopAfter > 0) setTimeout(write, stopAfter).unref()
   }
-  const delay = Number(process.env.HEXD_ALLOC_START_MS ?? 0)
-  if (delay > 0) setTimeout(start, delay).unref()
-  else start()
   let written = false
   const write = () => {
     if (written || !started) return
@@ -38,6 +41,9 @@ function record() {
       if (!err) writeFileSync(out, JSON.stringify(res.profile))
     })
   }
+  const delay = Number(process.env.HEXD_ALLOC_START_MS ?? 0)
+  if (delay > 0) setTimeout(start, delay).unref()
+  else start()
   process.on('exit', write)
 }
 
