@@ -227,11 +227,14 @@ export class PhoenixConnection {
   }
 
   private action(s: Session, f: Frame): void {
-    this.hub.submitThen(s, f.payload, f.ref !== null ? { ref: f.ref } : NO_TAG, (outs, err, outsJson, tick) => {
-      if (!outs) return this.reply(f.joinRef, f.ref, f.topic, 'error', errorResponse(err))
+    // The callback keeps the three names it answers with, not the frame: it waits for the tick
+    // (up to a period), and a scavenge meanwhile would copy the frame and its payload too.
+    const { joinRef, ref, topic } = f
+    this.hub.submitThen(s, f.payload, ref !== null ? { ref } : NO_TAG, (outs, err, outsJson, tick) => {
+      if (!outs) return this.reply(joinRef, ref, topic, 'error', errorResponse(err))
       // ok {tick, results} / error {code, reason, tick, results}: see results.ts.
       const { status, json } = actionReplyJson(outs, outsJson ?? outs.map((o) => JSON.stringify(o)), tick)
-      if (!this.closed) this.send(encodeReplyJson(f.joinRef, f.ref, f.topic, status, json))
+      if (!this.closed) this.send(encodeReplyJson(joinRef, ref, topic, status, json))
     })
   }
 
