@@ -81,3 +81,21 @@ t.test('a new Analytics over a log with committed offsets rebuilds its counts fr
   t.equal(second.stats().players['1'].actions.accepted, 5, 'history counted again, not skipped')
   await second.stop(); await bus.close()
 })
+
+t.test('a batch of many records is applied one record per macrotask', async (t) => {
+  const { EmbeddedBackend, EventLog, MemoryOffsetStore } = await import('../../src/bus/index.ts')
+  const log = new EventLog(new EmbeddedBackend(), { offsets: new MemoryOffsetStore() })
+  const bus = await TickBus.open(log)
+  // Twenty ticks logged before the consumer starts: its first poll gets them as one batch.
+  for (let tick = 1; tick <= 20; tick++) bus.onTick({ tick, hash: 'h', actions: [{ action: { type: 'claim', player: 1 }, outcome: { ok: true } }] })
+  await bus.flush()
+  const a = new Analytics()
+  await a.start(log)
+  const seen = new Set<number>()
+  for (let i = 0; i < 5000 && a.stats().tick < 20; i++) { seen.add(a.stats().tick); await new Promise((r) => setImmediate(r)) }
+  t.equal(a.stats().tick, 20)
+  t.equal(a.stats().players['1'].actions.accepted, 20)
+  const between = [...seen].filter((x) => x > 1 && x < 20)
+  t.ok(between.length >= 10, `the event loop ran between records (saw ticks ${[...seen].join(', ')})`)
+  await a.stop(); await bus.close()
+})

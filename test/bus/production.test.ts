@@ -26,7 +26,10 @@ t.test('factory scenario: derived production == world.production(), all by the b
   t.ok((truth.robot_arm ?? 0) > 0, `the factory made robot arms: ${JSON.stringify(truth)}`)
   t.same(derived, truth, 'every item the engine counted, and nothing else')
   await bus.flush()
-  for (let i = 0; i < 100 && analytics.stats().tick < 300; i++) await new Promise((r) => setTimeout(r, 20))
+  // The consumers of `ticks` and `events` run separately and apply one record per macrotask:
+  // wait until every produced count arrived (or 5 s), then compare.
+  const arrived = () => Object.entries(truth).every(([item, n]) => analytics.stats().items[item]?.totals.produced === n)
+  for (let i = 0; i < 250 && (analytics.stats().tick < 300 || !arrived()); i++) await new Promise((r) => setTimeout(r, 20))
   const s = analytics.stats()
   const builder = w.playerList()[0].id
   for (const [item, n] of Object.entries(truth)) {
