@@ -13,7 +13,7 @@ import { readCell, writeFields, type CellFields, type CellState } from './cells.
 import { Players, type Player } from './players.ts'
 import { Hash64, hashTree, rand32, toHex } from './hash.ts'
 import { SH, SLOT_FLAG, WH, pos } from './layout.ts'
-import { chunkHashOf } from './slot.ts'
+import { chunkHashOf, type Planes } from './slot.ts'
 import { chunkDiffs, productionOf, storedIn, type ChunkDiff } from './reports.ts'
 import { jsBackend, type TickBackend, type TickInput } from './tick.ts'
 import { seedHalves, type Seed } from './generate.ts'
@@ -279,20 +279,21 @@ export class World {
   cell(id: number): CellState {
     checkCell(this.size, id)
     const { chunk, i, j } = cellToChunk(this.size, id)
-    const cs = this.chunks
-    this.readable(chunk)
-    const s = cs.ensure(chunk)
-    return readCell(cs.slots[s]!.copies[cs.cur], pos(i, j), id)
+    return readCell(this.currentPlanes(chunk), pos(i, j), id)
   }
 
   /** A cell's owner (a player index, 0 = none): `cell(id).owner` without building the cell. */
   ownerOf(id: number): number {
     checkCell(this.size, id)
     const { chunk, i, j } = cellToChunk(this.size, id)
+    return this.currentPlanes(chunk).owner[pos(i, j)]
+  }
+
+  /** The current copy of a chunk's planes, for a read (loads the chunk if needed). */
+  private currentPlanes(chunk: number): Planes {
     const cs = this.chunks
     this.readable(chunk)
-    const s = cs.ensure(chunk)
-    return cs.slots[s]!.copies[cs.cur].owner[pos(i, j)]
+    return cs.slots[cs.ensure(chunk)]!.copies[cs.cur]
   }
 
   /** All real cells of a chunk (loads it if needed), row-major. */
