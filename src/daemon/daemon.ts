@@ -204,7 +204,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const id of [...records.keys()]) sendRecord(id)
       hub.batch.flush()
       answeredH.observe((performance.now() - t0) / 1000)
-      if (mark) trace!.end(mark, step.tick, batch.actions.length)
+      if (mark) trace!.end(mark, step.tick, batch.actions.length, hub.pacingMs)
     }, (err) => {
       lastCommitError = String(err)
       log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')

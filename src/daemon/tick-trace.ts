@@ -78,14 +78,18 @@ export class TickTrace {
     return new TickMark(performance.now(), threadCpuNs(), this.gcMs, lateMs)
   }
 
-  /** Call once the tick's answers and diffs are all written: appends its line. */
-  end(m: TickMark, tick: number, actions: number): void {
+  /**
+   * Call once the tick's answers and diffs are all written: appends its line. `pacingMs` is the
+   * daemon's delivery pacing then (0 = every tick; daemon.ts), left out when not given.
+   */
+  end(m: TickMark, tick: number, actions: number, pacingMs?: number): void {
     const now = performance.now()
     const elu = performance.eventLoopUtilization(this.elu)
     this.elu = performance.eventLoopUtilization()
     this.out.write(JSON.stringify({
       tick, at: Math.round(m.t0), mono: monoUs(m.t0), late: r2(m.late), step: r2(m.stepAt - m.t0), first: r2(m.firstAt - m.t0), done: r2(now - m.t0),
       actions, cpu: r2((threadCpuNs() - m.cpu0) / 1e6), gc: r2(this.gcMs - m.gc0), elu: r2(elu.utilization),
+      ...(pacingMs !== undefined ? { pacing: r2(pacingMs) } : {}),
     }) + '\n')
   }
 

@@ -22,6 +22,7 @@ t.test('a line per tick, in order, with the tick that answered an action marked'
     t.ok(l.done >= l.step && l.step >= 0, `tick ${l.tick}: step ${l.step} <= done ${l.done}`)
     t.ok(l.gc >= 0 && l.elu >= 0 && l.elu <= 1, 'gc and elu')
     if (process.platform === 'linux') t.ok(l.cpu >= 0, 'main-thread CPU measured on Linux')
+    t.equal(l.pacing, 0, 'the daemon\'s delivery pacing is recorded (off on an idle daemon)')
   }
   const claim = lines.find((l) => l.actions === 1 && l.first !== null)
   t.ok(claim, 'the tick that applied the claim has its first answer marked')
@@ -34,4 +35,18 @@ t.test('--tick-trace and HEXD_TICK_TRACE reach the config; off by default', asyn
   t.equal(resolveConfig({}, { HEXD_TICK_TRACE: '/tmp/x.jsonl' }).tickTrace, '/tmp/x.jsonl')
   t.equal(resolveConfig({ tickTrace: '/tmp/y.jsonl' }, { HEXD_TICK_TRACE: '/tmp/x.jsonl' }).tickTrace, '/tmp/y.jsonl')
   t.throws(() => resolveConfig({ tickTrace: '' }, {}), { code: 'HEXD_BAD_OPTION' })
+})
+
+t.test('a line leaves pacing out when the caller gives none', async (t) => {
+  const { TickTrace } = await import('../../src/daemon/tick-trace.ts')
+  const file = join(mkdtempSync(join(tmpdir(), 'hexd-trace-')), 'ticks.jsonl')
+  const trace = TickTrace.open(file)
+  trace.end(trace.begin(0), 1, 0)
+  trace.end(trace.begin(2.5), 2, 3, 37.5)
+  await trace.close()
+  const [a, b] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  t.notOk('pacing' in a, 'no pacing key without a value')
+  t.equal(b.pacing, 37.5)
+  t.equal(b.late, 2.5)
+  t.equal(b.actions, 3)
 })
