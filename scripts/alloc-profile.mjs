@@ -52,6 +52,10 @@ function summarize(file, top) {
     console.error('usage: node scripts/alloc-profile.mjs PROFILE [TOP]')
     process.exit(64)
   }
+  if (!Number.isInteger(top) || top <= 0) {
+    console.error(`alloc-profile: TOP must be a positive integer, got ${JSON.stringify(process.argv[3])}`)
+    process.exit(64)
+  }
   const profile = JSON.parse(readFileSync(file, 'utf8'))
   const bySite = new Map()
   let total = 0

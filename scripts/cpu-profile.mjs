@@ -13,6 +13,10 @@ if (!file) {
   process.exit(64)
 }
 const top = Number(topArg ?? 30)
+if (!Number.isInteger(top) || top <= 0) {
+  console.error(`cpu-profile: TOP must be a positive integer, got ${JSON.stringify(topArg)} (one PROFILE at a time)`)
+  process.exit(64)
+}
 const from = fromArg ? Number(fromArg) : -Infinity
 const to = toArg ? Number(toArg) : Infinity
 const prof = JSON.parse(readFileSync(file, 'utf8'))
