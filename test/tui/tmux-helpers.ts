@@ -40,10 +40,28 @@ export function shortestPath(n: number, from: number, to: number, neighbors: (n:
  * tmux on a server of this test process's own (`-S`): test files run in
  * parallel, and on a shared server one file's last kill-session stops the
  * server under another file's new-session ("server exited unexpectedly").
+ *
+ * The same race exists within one file: killing its last session makes the
+ * server exit asynchronously, and the next new-session can reach it while it
+ * is going (CI saw this once). So a keeper session, made on first use, holds
+ * the server up for the file's whole life; it ends by itself when this
+ * process is gone, and the server is killed on exit.
  */
 const SOCKET = join(tmpdir(), `hexd-tmux-${process.pid}`)
-process.once('exit', () => rmSync(SOCKET, { force: true })) // tmux leaves its socket file behind
-export const tmux = (...args: string[]) => execFileSync('tmux', ['-S', SOCKET, ...args], { encoding: 'utf8' })
+let serverUp = false
+const run = (args: string[]) => execFileSync('tmux', ['-S', SOCKET, ...args], { encoding: 'utf8' })
+export function tmux(...args: string[]): string {
+  if (!serverUp) {
+    run(['new-session', '-d', '-s', 'hexd-keeper', '-x', '20', '-y', '5',
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`])
+    serverUp = true
+    process.once('exit', () => {
+      try { run(['kill-server']) } catch { /* already gone */ }
+      rmSync(SOCKET, { force: true }) // tmux leaves its socket file behind
+    })
+  }
+  return run(args)
+}
 
 /** Polls the tmux pane until `pred` holds; returns the pane text. */
 export async function paneWhere(session: string, pred: (pane: string) => boolean, what: string, ms = 20_000): Promise<string> {
