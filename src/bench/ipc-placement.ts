@@ -1,7 +1,8 @@
 /**
- * Placement-matched rows of `hexd bench ipc`: the raw futex floor and hexd's futex round trip
- * (no spin), each measured with both sides pinned to one CPU (`-same-cpu`) and to two
- * (`-split-cpu`); and hexd's futex round trip with spin on two CPUs (`hexd-futex-spin-split-cpu`).
+ * Placement-matched rows of `hexd bench ipc`: the raw futex floor, hexd's futex round trip
+ * (no spin) and Node's child_process IPC, each measured with both sides pinned to one CPU
+ * (`-same-cpu`) and to two (`-split-cpu`); and hexd's futex round trip with spin on two CPUs
+ * (`hexd-futex-spin-split-cpu`).
  *
  * Why: unpinned, the scheduler puts the raw pair on one CPU in some runs and on two in others.
  * On one CPU a wake-up is a context switch (5–7 µs round trip on the 2-vCPU KVM guests hexd was
@@ -12,6 +13,9 @@
  *
  * hexd's side: the daemon's thread that makes the requests (this one) and every thread of the
  * worker process are pinned; the original affinity of this thread is restored afterwards.
+ * `child_process-same-cpu` / `-split-cpu` pin Node's IPC the same way (this thread, every thread
+ * of the child): unpinned, one run of session 10 measured it at 13.7 µs (both on one CPU) and
+ * the next at 68.5 µs, so the "20x better than child_process" goal read 7.7x or 20.8x by luck.
  *
  * @example
  * const p = await placementRows(5000)   // null when the native addon is missing
@@ -19,7 +23,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { loadNative, type NativeAddon } from '../native/addon.ts'
-import { rawRow, row, timeLoop, withPingWorker, type IpcRow } from './ipc-timing.ts'
+import { rawRow, row, timeLoop, withEchoChild, withPingWorker, type IpcRow } from './ipc-timing.ts'
 
 export interface PlacementResult {
   rows: IpcRow[]
@@ -44,6 +48,19 @@ async function hexdPinned(addon: NativeAddon, iters: number, here: number, there
       // One answered request first: the worker has attached and made its threads, so pinning
       // them all now leaves none behind (threads made later inherit their maker's affinity).
       await ping()
+      if (!addon.setCpuAffinity(0, [here]) || !pinProcess(addon, pid, there)) return null
+      return await timeLoop(iters, ping)
+    })
+  } finally {
+    addon.setCpuAffinity(0, before)
+  }
+}
+
+async function childPinned(addon: NativeAddon, iters: number, here: number, there: number): Promise<number[] | null> {
+  const before = addon.cpuAffinity(0)
+  try {
+    return await withEchoChild(async (ping, pid) => {
+      await ping() // the child is up, with all of its threads
       if (!addon.setCpuAffinity(0, [here]) || !pinProcess(addon, pid, there)) return null
       return await timeLoop(iters, ping)
     })
@@ -78,6 +95,9 @@ export async function placementRows(iters: number, spinNs = 0): Promise<Placemen
       const spun = await hexdPinned(n.addon, iters, here, there, spinNs)
       if (spun) res.rows.push(row(`hexd-futex-spin-${name}`, spun))
     }
+    const child = await childPinned(n.addon, iters, here, there)
+    if (child) res.rows.push(row(`child_process-${name}`, child))
+    else res.skipped.push(`child_process-${name}: the kernel refused to pin a thread`)
   }
   return res
 }

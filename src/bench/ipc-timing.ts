@@ -6,7 +6,7 @@
  * const us = await timeLoop(5000, () => ch.request(REQ.PING, payload))  // 500 warm-up trips first
  * row('hexd-futex', us)  // { name: 'hexd-futex', p50_us: 48.5, p99_us: 113.6, iters: 5000 }
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { HexdError } from '../errors.ts'
 import { loadNative, workerPath } from '../native/addon.ts'
 
@@ -73,5 +73,21 @@ export async function withPingWorker<T>(
   } finally {
     await sup.stop()
     ch.close()
+  }
+}
+
+/**
+ * Starts a Node child that echoes every IPC message (`process.send`), runs `body` with a
+ * one-message round trip and the child's pid, then ends the child: Node's `child_process` IPC
+ * as the `child_process` rows measure it.
+ */
+export async function withEchoChild<T>(body: (ping: () => Promise<void>, childPid: number) => Promise<T>): Promise<T> {
+  const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  let waiting: (() => void) | null = null
+  child.on('message', () => { const w = waiting; waiting = null; w?.() })
+  try {
+    return await body(() => new Promise<void>((resolve) => { waiting = resolve; child.send(1) }), child.pid!)
+  } finally {
+    child.kill()
   }
 }

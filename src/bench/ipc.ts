@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SimOverhead } from './ipc-sim.ts'
 import { placementRows } from './ipc-placement.ts'
-import { rawRow, row, timeLoop, withPingWorker, type IpcRow } from './ipc-timing.ts'
+import { rawRow, row, timeLoop, withEchoChild, withPingWorker, type IpcRow } from './ipc-timing.ts'
 
 export type { IpcRow } from './ipc-timing.ts'
 
@@ -60,12 +60,7 @@ async function hexdRows(iters: number, spinNs: number): Promise<IpcRow[]> {
 }
 
 async function childProcessRow(iters: number): Promise<IpcRow> {
-  const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-  let waiting: (() => void) | null = null
-  child.on('message', () => { const w = waiting; waiting = null; w?.() })
-  const us = await timeLoop(iters, () => new Promise<void>((resolve) => { waiting = resolve; child.send(1) }))
-  child.kill()
-  return row('child_process', us)
+  return row('child_process', await withEchoChild((ping) => timeLoop(iters, ping)))
 }
 
 async function workerThreadsRow(iters: number): Promise<IpcRow> {
@@ -124,7 +119,9 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number; place
   const spinSplit = rows.find((r) => r.name === 'hexd-futex-spin-split-cpu')
   if (spinSplit) {
     ratios.hexd_futex_spin_p50_us_split_cpu = spinSplit.p50_us
-    ratios.child_process_over_hexd_futex_spin_p50_split_cpu = r3(by('child_process').p50_us / spinSplit.p50_us)
+    // child_process on the same two CPUs when it was measured there (placement-matched), else unpinned.
+    const childSplit = rows.find((r) => r.name === 'child_process-split-cpu') ?? by('child_process')
+    ratios.child_process_over_hexd_futex_spin_p50_split_cpu = r3(childSplit.p50_us / spinSplit.p50_us)
   }
   const notes = [
     'raw-* are two C processes doing one blocking wake-up each way (no spin); hexd-* add the ring, the frame, the addon call and promise resolution in Node.',
@@ -132,7 +129,7 @@ export async function runIpcBench(opts: { iters?: number; spinNs?: number; place
     'hexd-futex / hexd-eventfd: the worker sleeps on the futex / eventfd; its answer wakes Node through an eventfd polled by the event loop. hexd-signal and *-waiter-thread: a native waiter thread sleeps (rt signal / futex / eventfd) and hands over through a ThreadSafeFunction (two wake-ups).',
   ]
   if (placed) {
-    notes.push(`*-same-cpu / *-split-cpu: both sides pinned to CPU ${placed.cpus[0]} / to CPUs ${placed.cpus.join(' and ')} (raw: the two processes; hexd: this thread and every worker thread). Unpinned, the scheduler may put the raw pair on one CPU and hexd on two in the same run; the placement-matched ratios compare like with like.`)
+    notes.push(`*-same-cpu / *-split-cpu: both sides pinned to CPU ${placed.cpus[0]} / to CPUs ${placed.cpus.join(' and ')} (raw: the two processes; hexd: this thread and every worker thread; child_process: this thread and every thread of the child). Unpinned, the scheduler may put the raw pair on one CPU and hexd on two in the same run; the placement-matched ratios compare like with like.`)
     for (const s of placed.skipped) notes.push(`placement skipped: ${s}`)
   }
   const rep: IpcReport = { rows, ratios, notes }

@@ -5,6 +5,7 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { loadNative, workerPath } from '../../src/native/addon.ts'
 import { placementRows } from '../../src/bench/ipc-placement.ts'
+import { runIpcBench } from '../../src/bench/ipc.ts'
 import { rawRow } from '../../src/bench/ipc-timing.ts'
 import { nativeOrSkip } from './helpers.ts'
 
@@ -46,7 +47,8 @@ if (nativeOrSkip(t)) {
     const names = p!.rows.map((r) => r.name)
     const placements = before.length >= 2 ? ['same-cpu', 'split-cpu'] : ['same-cpu']
     // Spin only where it can pay: split across two CPUs.
-    t.same(names, placements.flatMap((x) => [`raw-futex-${x}`, `hexd-futex-${x}`, ...(x === 'split-cpu' ? ['hexd-futex-spin-split-cpu'] : [])]))
+    // Node's child_process IPC pinned the same way, for a placement-matched "20x" comparison.
+    t.same(names, placements.flatMap((x) => [`raw-futex-${x}`, `hexd-futex-${x}`, ...(x === 'split-cpu' ? ['hexd-futex-spin-split-cpu'] : []), `child_process-${x}`]))
     for (const r of p!.rows) t.ok(r.iters === 200 && r.p50_us > 0 && r.p99_us >= r.p50_us, `${r.name} measured`)
     for (const x of placements) {
       const k = `hexd_futex_over_raw_futex_p50_${x.replace('-', '_')}`
@@ -56,5 +58,18 @@ if (nativeOrSkip(t)) {
     }
     t.same(p!.cpus, before.slice(0, 2))
     t.same(p!.skipped, before.length >= 2 ? [] : ['split-cpu: only one CPU is allowed'])
+  })
+
+  t.test('runIpcBench: the "20x child_process" ratio on two CPUs compares both pinned there', async (t) => {
+    const before = addon.cpuAffinity(0)
+    const r = await runIpcBench({ iters: 200, spinNs: 20_000 })
+    t.same(addon.cpuAffinity(0), before, 'this thread\'s affinity is restored')
+    const by = (name: string) => r.rows.find((x) => x.name === name)
+    for (const name of ['raw-futex', 'hexd-futex', 'hexd-futex-spin', 'child_process', 'worker_threads', 'zeromq']) t.ok(by(name), `row ${name}`)
+    t.equal(r.ratios.child_process_over_hexd_futex_spin_p50, +(by('child_process')!.p50_us / by('hexd-futex-spin')!.p50_us).toFixed(3))
+    if (before.length < 2) return
+    const child = by('child_process-split-cpu'), spin = by('hexd-futex-spin-split-cpu')
+    t.ok(child && spin, 'both measured on the same two CPUs')
+    t.equal(r.ratios.child_process_over_hexd_futex_spin_p50_split_cpu, +(child!.p50_us / spin!.p50_us).toFixed(3), 'pinned child_process over pinned spin')
   })
 }
