@@ -8,12 +8,18 @@
 //  - with a daemon CPU profile (--cpu-prof; HEXD_BENCH_NODE_ARGS), what the daemon's main thread
 //    ran in the 30 ms before each of the worst ticks and during its step (trace `mono` against the
 //    profile's timestamps, both CLOCK_MONOTONIC).
-// Usage: node scripts/net-tail.mjs REPLIES.json TICKS.jsonl [PROFILE.cpuprofile]   (docs/SERVE.md)
+//  - with a GC log of the daemon (--gc FILE, scripts/gc-log.mjs), the collections near each of the
+//    worst ticks, how many replies were in flight during one, and how many collections started
+//    inside an answer phase (a tick's start to its `done`).
+// Usage: node scripts/net-tail.mjs REPLIES.json TICKS.jsonl [PROFILE.cpuprofile] [--gc GCLOG.json]   (docs/SERVE.md)
 import { readFileSync } from 'node:fs'
 
-const [repliesFile, traceFile, profileFile] = process.argv.slice(2)
-if (!repliesFile || !traceFile) {
-  console.error('usage: node scripts/net-tail.mjs REPLIES.json TICKS.jsonl [PROFILE.cpuprofile]')
+const args = process.argv.slice(2)
+const gcAt = args.indexOf('--gc')
+const gcFile = gcAt >= 0 ? args.splice(gcAt, 2)[1] : undefined
+const [repliesFile, traceFile, profileFile] = args
+if (!repliesFile || !traceFile || (gcAt >= 0 && !gcFile)) {
+  console.error('usage: node scripts/net-tail.mjs REPLIES.json TICKS.jsonl [PROFILE.cpuprofile] [--gc GCLOG.json]')
   process.exit(64)
 }
 const rows = JSON.parse(readFileSync(repliesFile, 'utf8')).rows // [client, sent_mono_us, latency_ms, tick]
@@ -63,5 +69,30 @@ if (profileFile) {
     if (x.mono === undefined) continue
     console.log(`  tick ${tick} before (30 ms + late): ${window(x.mono - 30_000 - x.late * 1000, x.mono)}`)
     console.log(`  tick ${tick} step: ${window(x.mono, x.mono + x.step * 1000)}`)
+  }
+}
+
+if (gcFile) {
+  const KIND = { 1: 'scavenge', 2: 'minor-mc', 4: 'mark-compact', 8: 'incremental', 16: 'weak-cb' }
+  const gcs = JSON.parse(readFileSync(gcFile, 'utf8')).rows.map(([kind, start, ms]) => ({ kind, start: start / 1000, end: start / 1000 + ms, ms }))
+  const replied = new Set(rows.map((r) => r[3]))
+  const measured = [...ticks.values()].filter((x) => x.mono !== undefined && replied.has(x.tick))
+  const from = Math.min(...measured.map((x) => x.mono / 1000)), to = Math.max(...measured.map((x) => x.mono / 1000 + x.done))
+  const inWindow = gcs.filter((g) => g.start >= from && g.start <= to)
+  const inAnswer = inWindow.filter((g) => measured.some((x) => g.start >= x.mono / 1000 && g.start <= x.mono / 1000 + x.done))
+  const sum = (gs) => gs.reduce((n, g) => n + g.ms, 0).toFixed(1)
+  const byKind = {}
+  for (const g of inWindow) byKind[KIND[g.kind] ?? g.kind] = (byKind[KIND[g.kind] ?? g.kind] ?? 0) + 1
+  console.log(`
+daemon collections while measuring: ${inWindow.length} (${sum(inWindow)} ms; ${JSON.stringify(byKind)}); started inside an answer phase: ${inAnswer.length} (${sum(inAnswer)} ms)`)
+  // A reply was in flight during a collection that ended after it was sent and started before it arrived.
+  const during = (r) => { const a = r[1] / 1000, b = a + r[2]; return inWindow.some((g) => g.end > a && g.start < b) }
+  const share = (rs) => `${(100 * rs.filter(during).length / Math.max(1, rs.length)).toFixed(0)} %`
+  console.log(`replies in flight during a collection: slowest 1 % ${share(top)}, all ${share(traced)}`)
+  console.log('collections near the worst ticks (start ms from the tick start / duration):')
+  for (const [tick] of worst.slice(0, 8)) {
+    const x = ticks.get(tick)
+    const near = gcs.filter((g) => g.start - x.mono / 1000 > -60 && g.start - x.mono / 1000 < x.done + 10)
+    console.log(`  tick ${tick}: ${near.map((g) => `${KIND[g.kind] ?? g.kind} at ${(g.start - x.mono / 1000).toFixed(1)} / ${g.ms.toFixed(1)}`).join(', ') || 'none'}`)
   }
 }

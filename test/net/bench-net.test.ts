@@ -6,15 +6,19 @@ import { runNetParts } from '../../src/bench/net-parts.ts'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execFileSync, spawnSync } from 'node:child_process'
 
 t.test('a short run against a real hexd serve and the echo baseline', async (t) => {
   // With its reply file and the daemon's tick trace, so both can be read together (scripts/net-tail.mjs).
   const dir = mkdtempSync(join(tmpdir(), 'hexd-bench-net-test-'))
-  const saved = { replies: process.env.HEXD_BENCH_REPLIES, trace: process.env.HEXD_TICK_TRACE }
+  // ...and a log of the daemon's collections (scripts/gc-log.mjs preloaded into it).
+  const saved = { replies: process.env.HEXD_BENCH_REPLIES, trace: process.env.HEXD_TICK_TRACE, args: process.env.HEXD_BENCH_NODE_ARGS, gc: process.env.HEXD_GC_LOG }
   process.env.HEXD_BENCH_REPLIES = join(dir, 'replies.json')
   process.env.HEXD_TICK_TRACE = join(dir, 'ticks.jsonl')
+  process.env.HEXD_BENCH_NODE_ARGS = `--import=${join(process.cwd(), 'scripts', 'gc-log.mjs')}`
+  process.env.HEXD_GC_LOG = join(dir, 'gc.json')
   t.teardown(() => {
-    for (const [k, v] of [['HEXD_BENCH_REPLIES', saved.replies], ['HEXD_TICK_TRACE', saved.trace]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    for (const [k, v] of [['HEXD_BENCH_REPLIES', saved.replies], ['HEXD_TICK_TRACE', saved.trace], ['HEXD_BENCH_NODE_ARGS', saved.args], ['HEXD_GC_LOG', saved.gc]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v
     rmSync(dir, { recursive: true, force: true })
   })
   const r = await runNetBench({ clients: 8, duration: 1, ups: 20, size: 16, mailboxConns: 2, json: true, store: 'memory' }) as Record<string, any>
@@ -39,6 +43,15 @@ t.test('a short run against a real hexd serve and the echo baseline', async (t) 
   const tick = ticks.get(row[3])
   t.ok(tick, `the reply's tick ${row[3]} is in the daemon's trace`)
   t.ok(tick.mono >= row[1] && tick.mono <= row[1] + row[2] * 1000, 'the tick started (CLOCK_MONOTONIC) between the send and the reply')
+  const gc = JSON.parse(readFileSync(join(dir, 'gc.json'), 'utf8'))
+  t.same(gc.fields, ['kind', 'start_mono_us', 'ms'], 'the daemon wrote its GC log at exit')
+  t.ok(gc.rows.length > 0 && gc.rows.every((g: number[]) => g.length === 3 && g[2] >= 0), `${gc.rows.length} collections logged`)
+  const tail = execFileSync(process.execPath, ['scripts/net-tail.mjs', join(dir, 'replies.json'), join(dir, 'ticks.jsonl'), '--gc', join(dir, 'gc.json')], { encoding: 'utf8' })
+  t.match(tail, /^replies \d+ {2}p50 [\d.]+ ms {2}p99 [\d.]+ ms/m, 'net-tail reads the three files')
+  t.match(tail, /daemon collections while measuring: \d+ \([\d.]+ ms; .*\); started inside an answer phase: \d+/)
+  t.match(tail, /replies in flight during a collection: slowest 1 % \d+ %, all \d+ %/)
+  const bad = spawnSync(process.execPath, ['scripts/net-tail.mjs', join(dir, 'replies.json'), join(dir, 'ticks.jsonl'), '--gc'], { encoding: 'utf8' })
+  t.equal(bad.status, 64, '--gc without a file is a usage error')
 })
 
 t.test('--parts: each part of a tick measured, and the floor it sets', async (t) => {
