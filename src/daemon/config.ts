@@ -50,13 +50,15 @@ export interface ServeConfig {
   tickTrace: string | null
   /** Who makes the WebSocket connections' socket writes: native (a writer thread) | inline (the event loop); src/net/socket-writer.ts. */
   socketWriter: string
+  /** Collect the young generation at a tick's quiet point once it is this full, % (0 = off); src/daemon/quiet-gc.ts. */
+  quietGc: number
 }
 
 export const DEFAULTS: ServeConfig = {
   port: 4000, host: '127.0.0.1', ups: 20, seed: 1, size: 256, data: null, compute: 'process', sync: 'auto', spinNs: 0, threads: 0,
   longpollWindowMs: 10_000, sessionTtl: 3600, maxBytes: 65536,
   bus: 'embedded', zmqRep: 'tcp://127.0.0.1:5555', zmqPub: 'tcp://127.0.0.1:5556',
-  store: 'auto', databaseUrl: null, dbBranch: null, snapshotEvery: 1200, cacheMb: 256, tickTrace: null, socketWriter: 'native',
+  store: 'auto', databaseUrl: null, dbBranch: null, snapshotEvery: 1200, cacheMb: 256, tickTrace: null, socketWriter: 'native', quietGc: 50,
 }
 
 type Spec = { env: string; kind: 'int' | 'string'; min?: number; max?: number; choices?: string[] }
@@ -84,6 +86,7 @@ const SPECS: Record<keyof ServeConfig, Spec> = {
   cacheMb: { env: 'HEXD_CACHE_MB', kind: 'int', min: 0, max: 1_048_576 },
   tickTrace: { env: 'HEXD_TICK_TRACE', kind: 'string' },
   socketWriter: { env: 'HEXD_SOCKET_WRITER', kind: 'string', choices: ['native', 'inline'] },
+  quietGc: { env: 'HEXD_QUIET_GC', kind: 'int', min: 0, max: 100 },
 }
 
 function check(key: keyof ServeConfig, value: unknown, from: string): unknown {

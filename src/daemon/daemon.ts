@@ -29,6 +29,7 @@ import { Router } from './router.ts'
 import type { World } from '../engine/index.ts'
 import { TickLoop } from './tick-loop.ts'
 import { TickTrace } from './tick-trace.ts'
+import { QuietGc } from './quiet-gc.ts'
 import { startMessaging, type Messaging } from './zmq.ts'
 import type { OffsetStore } from '../bus/types.ts'
 import type { EventLog } from '../bus/log.ts'
@@ -153,6 +154,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const firstH = m.histogram('hexd_tick_first_answer_seconds', 'Tick start to the frames of its first submitter written', fine)
   const answeredH = m.histogram('hexd_tick_answered_seconds', 'Tick start to every submitter answered and every diff written', fine)
   const trace = opts.tickTrace ? TickTrace.open(opts.tickTrace) : null
+  const { quietGc, reason: quietGcOff } = QuietGc.create(opts.quietGc)
+  if (quietGcOff && opts.quietGc !== 0) log.warn(quietGcOff)
+  const quietGcH = m.histogram('hexd_quiet_gc_seconds', 'Young-generation collections made at a tick\'s quiet point (--quiet-gc)', fine)
   const tickOnce = async (): Promise<void> => {
     const t0 = performance.now()
     const mark = trace?.begin(opts.manualTicks ? 0 : loop.lateMs)
@@ -205,6 +209,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       hub.batch.flush()
       answeredH.observe((performance.now() - t0) / 1000)
       if (mark) trace!.end(mark, step.tick, batch.actions.length, hub.pacingMs)
+      // The tick's quiet point: everything answered and written (src/daemon/quiet-gc.ts).
+      if (quietGc) { const ms = quietGc.atQuietPoint(); if (ms > 0) quietGcH.observe(ms / 1000) }
     }, (err) => {
       lastCommitError = String(err)
       log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
@@ -241,7 +247,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   if (!opts.manualTicks) loop.start()
   if (net.socketWriter.reason && opts.socketWriter !== 'inline') log.warn(net.socketWriter.reason)
-  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, socket_writer: net.socketWriter.mode, node_flags: process.execArgv }, 'listening')
+  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, socket_writer: net.socketWriter.mode, quiet_gc: quietGc ? quietGc.percent : 'off', node_flags: process.execArgv }, 'listening')
 
   let closing: Promise<void> | null = null
   return {

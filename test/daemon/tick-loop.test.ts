@@ -2,6 +2,9 @@
 import t from 'tap'
 import net from 'node:net'
 import { once } from 'node:events'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { TickLoop } from '../../src/daemon/tick-loop.ts'
 
 t.test('runs ticks one at a time and stop waits for the running one', async (t) => {
@@ -38,10 +41,13 @@ t.test('a stall is skipped, not replayed as a burst', async (t) => {
 const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* busy */ } }
 
 t.test('a due tick starts after the input already waiting was read', async (t) => {
+  // A Unix socket, not TCP: its write lands in the peer's queue before write() returns, where a
+  // loopback TCP segment may wait for softirq processing on a loaded machine (a flaky test).
+  const path = join(mkdtempSync(join(tmpdir(), 'hexd-tick-')), 's')
   const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>((r) => server.listen(path, r))
   const accepted = once(server, 'connection')
-  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+  const client = net.connect(path)
   await once(client, 'connect')
   const [sock] = await accepted as [net.Socket]
   t.teardown(() => { client.destroy(); sock.destroy(); server.close() })
@@ -51,12 +57,13 @@ t.test('a due tick starts after the input already waiting was read', async (t) =
   const loop = new TickLoop(20, () => {
     seen.push(received)
     if (seen.length > 1) return
-    // The first tick overruns, so the next one is due at once (a timer of ~1 ms); before that
-    // timer's phase, a check-phase callback sends a byte and keeps the loop busy for 5 ms: the
-    // byte waits unread in the socket when the next tick is due, as a thousand clients' frames do
-    // after a long answer phase.
-    setImmediate(() => { client.write('x'); busy(5) })
+    // The first tick overruns, so the next one is due at once: the loop's timer for it (1 ms) is
+    // made right after this returns. This timer of the same length, made first, fires just before
+    // it in the same timers phase, whatever the machine's load: a byte arrives and the loop stays
+    // busy, so the byte waits unread in the socket when the next tick is due, as a thousand
+    // clients' frames do after a long answer phase.
     busy(60)
+    setTimeout(() => { client.write('x'); busy(5) }, 1)
   })
   loop.start()
   while (seen.length < 2) await new Promise((r) => setTimeout(r, 5))

@@ -50,3 +50,24 @@ t.test('a line leaves pacing out when the caller gives none', async (t) => {
   t.equal(b.late, 2.5)
   t.equal(b.actions, 3)
 })
+
+t.test('a collection during a tick counts in that tick\'s gc, by when it ran', async (t) => {
+  const { TickTrace } = await import('../../src/daemon/tick-trace.ts')
+  const { QuietGc } = await import('../../src/daemon/quiet-gc.ts')
+  const { quietGc } = QuietGc.create(1) // a way to run a minor GC now
+  const file = join(mkdtempSync(join(tmpdir(), 'hexd-trace-')), 'ticks.jsonl')
+  const trace = TickTrace.open(file)
+  const busy = trace.begin(0)
+  let keep: unknown[] = []
+  for (let i = 0; i < 200_000; i++) keep.push({ i })
+  keep = []
+  const ms = quietGc!.atQuietPoint()
+  trace.end(busy, 1, 0)
+  await new Promise((r) => setTimeout(r, 20)) // the collection is reported to observers now, after the tick
+  trace.end(trace.begin(0), 2, 0)
+  await trace.close()
+  const [a, b] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  t.ok(ms > 0, `a collection ran inside tick 1 (${ms.toFixed(2)} ms)`)
+  t.ok(a.gc >= ms * 0.5, `tick 1's gc ${a.gc} ms holds it`)
+  t.equal(b.gc, 0, 'tick 2, after the report arrived, holds none of it')
+})
