@@ -12,6 +12,9 @@
 // HEXD_ALLOC_LIVE=1 keeps only what is still alive when sampling stops, and HEXD_ALLOC_STOP_MS=M
 // stops M ms after it started: what was allocated in those M ms and outlived them, i.e. what
 // scavenges had to copy (and promote) rather than what they collected.
+// HEXD_ALLOC_PROMOTED=1 drops what scavenges collected but keeps what mark-compacts did: over a
+// window that holds a mark-compact, what the young generation promoted to the old one, garbage
+// included (what fills the old generation and so sets how often mark-compacts come).
 // The `.heapprofile` file also opens in Chrome DevTools (Memory tab, Load).
 import { Session } from 'node:inspector'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -25,11 +28,12 @@ function record() {
   session.connect()
   // 32 KiB mean interval: ~1 sample per 32 KiB allocated, cheap enough to leave the timing shape.
   const live = process.env.HEXD_ALLOC_LIVE === '1'
+  const promoted = process.env.HEXD_ALLOC_PROMOTED === '1'
   const stopAfter = Number(process.env.HEXD_ALLOC_STOP_MS ?? 0)
   let started = false
   const start = () => {
     started = true
-    session.post('HeapProfiler.startSampling', { samplingInterval: live ? 4096 : 32768, includeObjectsCollectedByMinorGC: !live, includeObjectsCollectedByMajorGC: !live })
+    session.post('HeapProfiler.startSampling', { samplingInterval: live || promoted ? 4096 : 32768, includeObjectsCollectedByMinorGC: !live && !promoted, includeObjectsCollectedByMajorGC: !live })
     if (stopAfter > 0) setTimeout(write, stopAfter).unref()
   }
   let written = false

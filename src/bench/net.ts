@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -49,7 +49,12 @@ async function startChild(args: string[], stream: 'stdout' | 'stderr', match: (o
       }
     })
   })
-  child.stdout!.resume(); child.stderr!.resume()
+  // HEXD_BENCH_DAEMON_STDOUT=FILE keeps what the daemon prints on stdout (V8's --trace-gc lines,
+  // with the reason of each collection, go there; HEXD_BENCH_NODE_ARGS gives the flag).
+  const keep = stream === 'stderr' ? process.env.HEXD_BENCH_DAEMON_STDOUT : undefined
+  if (keep) child.stdout!.pipe(createWriteStream(keep))
+  else child.stdout!.resume()
+  child.stderr!.resume()
   return { child, line }
 }
 

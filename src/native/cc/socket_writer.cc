@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -43,6 +44,8 @@ SocketWriter::SocketWriter(uint32_t capacity) : capacity_(capacity), slots_(new 
   ev.data.u32 = kWakeTag;
   epoll_ctl(epfd_, EPOLL_CTL_ADD, wakefd_, &ev);
   thread_ = std::thread([this] { run(); });
+  // Named, so `top -H` and /proc/<pid>/task/*/comm tell it from V8's and libuv's threads.
+  pthread_setname_np(thread_.native_handle(), "hexd-writer");
 }
 
 SocketWriter::~SocketWriter() { stop(); }
