@@ -12,13 +12,15 @@ t.test('a short run against a real hexd serve and the echo baseline', async (t) 
   // With its reply file and the daemon's tick trace, so both can be read together (scripts/net-tail.mjs).
   const dir = mkdtempSync(join(tmpdir(), 'hexd-bench-net-test-'))
   // ...and a log of the daemon's collections (scripts/gc-log.mjs preloaded into it).
-  const saved = { replies: process.env.HEXD_BENCH_REPLIES, trace: process.env.HEXD_TICK_TRACE, args: process.env.HEXD_BENCH_NODE_ARGS, gc: process.env.HEXD_GC_LOG }
+  // ...and what the daemon prints on stdout: V8's --trace-gc lines (HEXD_BENCH_DAEMON_STDOUT).
+  const saved = { replies: process.env.HEXD_BENCH_REPLIES, trace: process.env.HEXD_TICK_TRACE, args: process.env.HEXD_BENCH_NODE_ARGS, gc: process.env.HEXD_GC_LOG, out: process.env.HEXD_BENCH_DAEMON_STDOUT }
   process.env.HEXD_BENCH_REPLIES = join(dir, 'replies.json')
   process.env.HEXD_TICK_TRACE = join(dir, 'ticks.jsonl')
-  process.env.HEXD_BENCH_NODE_ARGS = `--import=${join(process.cwd(), 'scripts', 'gc-log.mjs')}`
+  process.env.HEXD_BENCH_NODE_ARGS = `--trace-gc --import=${join(process.cwd(), 'scripts', 'gc-log.mjs')}`
+  process.env.HEXD_BENCH_DAEMON_STDOUT = join(dir, 'daemon.out')
   process.env.HEXD_GC_LOG = join(dir, 'gc.json')
   t.teardown(() => {
-    for (const [k, v] of [['HEXD_BENCH_REPLIES', saved.replies], ['HEXD_TICK_TRACE', saved.trace], ['HEXD_BENCH_NODE_ARGS', saved.args], ['HEXD_GC_LOG', saved.gc]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v
+    for (const [k, v] of [['HEXD_BENCH_REPLIES', saved.replies], ['HEXD_TICK_TRACE', saved.trace], ['HEXD_BENCH_NODE_ARGS', saved.args], ['HEXD_GC_LOG', saved.gc], ['HEXD_BENCH_DAEMON_STDOUT', saved.out]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v
     rmSync(dir, { recursive: true, force: true })
   })
   const r = await runNetBench({ clients: 8, duration: 1, ups: 20, size: 16, mailboxConns: 2, json: true, store: 'memory' }) as Record<string, any>
@@ -50,6 +52,7 @@ t.test('a short run against a real hexd serve and the echo baseline', async (t) 
   t.match(tail, /^replies \d+ {2}p50 [\d.]+ ms {2}p99 [\d.]+ ms/m, 'net-tail reads the three files')
   t.match(tail, /daemon collections while measuring: \d+ \([\d.]+ ms; .*\); started inside an answer phase: \d+/)
   t.match(tail, /replies in flight during a collection: slowest 1 % \d+ %, all \d+ %/)
+  t.match(readFileSync(join(dir, 'daemon.out'), 'utf8'), /ms: (Scavenge|Mark-Compact|Mark-Sweep)/, 'the daemon\'s stdout (its --trace-gc lines) was kept')
   const bad = spawnSync(process.execPath, ['scripts/net-tail.mjs', join(dir, 'replies.json'), join(dir, 'ticks.jsonl'), '--gc'], { encoding: 'utf8' })
   t.equal(bad.status, 64, '--gc without a file is a usage error')
 })
