@@ -52,8 +52,10 @@ export interface ServeConfig {
   socketWriter: string
   /** Collect the young generation at a tick's quiet point once it is this full, % (0 = off); src/daemon/quiet-gc.ts. */
   quietGc: number
-  /** V8's allocation-site pretenuring: off (hexd's default) | on (V8's); src/daemon/pretenuring.ts. */
+  /** V8's allocation-site pretenuring: off (hexd's default) | on (V8's); src/daemon/old-generation.ts. */
   pretenuring: string
+  /** Old generation growth between mark-compacts, % over its live size (0 = V8's own); src/daemon/old-generation.ts. */
+  oldGenGrowth: number
 }
 
 export const DEFAULTS: ServeConfig = {
@@ -61,7 +63,7 @@ export const DEFAULTS: ServeConfig = {
   longpollWindowMs: 10_000, sessionTtl: 3600, maxBytes: 65536,
   bus: 'embedded', zmqRep: 'tcp://127.0.0.1:5555', zmqPub: 'tcp://127.0.0.1:5556',
   store: 'auto', databaseUrl: null, dbBranch: null, snapshotEvery: 1200, cacheMb: 256, tickTrace: null, socketWriter: 'native', quietGc: 50,
-  pretenuring: 'off',
+  pretenuring: 'off', oldGenGrowth: 200,
 }
 
 type Spec = { env: string; kind: 'int' | 'string'; min?: number; max?: number; choices?: string[] }
@@ -91,6 +93,7 @@ const SPECS: Record<keyof ServeConfig, Spec> = {
   socketWriter: { env: 'HEXD_SOCKET_WRITER', kind: 'string', choices: ['native', 'inline'] },
   quietGc: { env: 'HEXD_QUIET_GC', kind: 'int', min: 0, max: 100 },
   pretenuring: { env: 'HEXD_PRETENURING', kind: 'string', choices: ['off', 'on'] },
+  oldGenGrowth: { env: 'HEXD_OLD_GEN_GROWTH', kind: 'int', min: 0, max: 1000 },
 }
 
 function check(key: keyof ServeConfig, value: unknown, from: string): unknown {

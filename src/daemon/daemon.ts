@@ -30,7 +30,7 @@ import type { World } from '../engine/index.ts'
 import { TickLoop } from './tick-loop.ts'
 import { TickTrace } from './tick-trace.ts'
 import { QuietGc } from './quiet-gc.ts'
-import { applyPretenuring, type PretenuringMode } from './pretenuring.ts'
+import { applyOldGeneration, type PretenuringMode } from './old-generation.ts'
 import { startMessaging, type Messaging } from './zmq.ts'
 import type { OffsetStore } from '../bus/types.ts'
 import type { EventLog } from '../bus/log.ts'
@@ -155,7 +155,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const firstH = m.histogram('hexd_tick_first_answer_seconds', 'Tick start to the frames of its first submitter written', fine)
   const answeredH = m.histogram('hexd_tick_answered_seconds', 'Tick start to every submitter answered and every diff written', fine)
   const trace = opts.tickTrace ? TickTrace.open(opts.tickTrace) : null
-  applyPretenuring(opts.pretenuring as PretenuringMode)
+  const v8Flags = applyOldGeneration({ pretenuring: opts.pretenuring as PretenuringMode, growthPercent: opts.oldGenGrowth })
   const { quietGc, reason: quietGcOff } = QuietGc.create(opts.quietGc)
   if (quietGcOff && opts.quietGc !== 0) log.warn(quietGcOff)
   const quietGcH = m.histogram('hexd_quiet_gc_seconds', 'Young-generation collections made at a tick\'s quiet point (--quiet-gc)', fine)
@@ -249,7 +249,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   if (!opts.manualTicks) loop.start()
   if (net.socketWriter.reason && opts.socketWriter !== 'inline') log.warn(net.socketWriter.reason)
-  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, socket_writer: net.socketWriter.mode, quiet_gc: quietGc ? quietGc.percent : 'off', pretenuring: opts.pretenuring, node_flags: process.execArgv }, 'listening')
+  log.info({ url: net.url, port: net.port, ups: opts.ups, seed: opts.seed, size: opts.size, compute: opts.compute, durability, socket_writer: net.socketWriter.mode, quiet_gc: quietGc ? quietGc.percent : 'off', v8_flags: v8Flags, node_flags: process.execArgv }, 'listening')
 
   let closing: Promise<void> | null = null
   return {

@@ -31,7 +31,7 @@ t.test('starts with no set-up, reports health, drains on SIGTERM and exits 0', a
   const listening = s.lines.find((l) => l.msg === 'listening')!
   t.ok((listening.node_flags as string[]).includes('--max-semi-space-size=64'), 'started through bin/hexd, node got its flags (the listening line says which)')
   t.equal(listening.socket_writer, process.env.HEXD_NATIVE_DISABLE === '1' ? 'inline' : 'native', 'the listening line names the socket writer in effect')
-  t.equal(listening.pretenuring, 'off', 'V8 pretenuring is off by default, and the listening line says so')
+  t.same(listening.v8_flags, ['--no-allocation-site-pretenuring', '--heap-growing-percent=200'], 'the old-generation policy is applied, and the listening line says how')
 })
 
 t.test('without the native addon the socket writes stay on the event loop, with a warning', async (t) => {

@@ -40,6 +40,7 @@ export function register(program: Command): void {
     .option('--socket-writer <mode>', 'WebSocket socket writes: native (a writer thread) | inline (the event loop) [native, HEXD_SOCKET_WRITER]')
     .option('--quiet-gc <percent>', 'collect the young generation once a tick is answered, when it is this % full (0 = off) [50, HEXD_QUIET_GC]')
     .option('--pretenuring <mode>', 'V8 allocation-site pretenuring: off (objects start young; fewer mark-compacts under load) | on (V8\'s default) [off, HEXD_PRETENURING]')
+    .option('--old-gen-growth <percent>', 'let V8\'s old generation grow this % over its live size between mark-compacts (0 = V8\'s own factor) [200, HEXD_OLD_GEN_GROWTH]')
     .option('--tick-trace <file>', 'write one JSON line per tick (late, step, first answer, done, CPU, GC) to this file [off, HEXD_TICK_TRACE]')
     .action(async (opts: Record<string, string | undefined>) => {
       const { resolveConfig } = await import('../../daemon/config.ts')
