@@ -151,7 +151,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // the tick's start against its schedule, then its commit, then the answers, written in arrival order.
   const fine = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 1]
   const lateH = m.histogram('hexd_tick_late_seconds', 'How late each tick started against its schedule', fine)
-  const commitH = m.histogram('hexd_tick_commit_seconds', 'Tick start to its journal commit resolved (step, listeners, commit)', fine)
+  const commitH = m.histogram('hexd_tick_commit_seconds', 'Tick start to its answers released: its journal commit resolved (a tick that accepted nothing waits only for earlier commits)', fine)
   const firstH = m.histogram('hexd_tick_first_answer_seconds', 'Tick start to the frames of its first submitter written', fine)
   const answeredH = m.histogram('hexd_tick_answered_seconds', 'Tick start to every submitter answered and every diff written', fine)
   const trace = opts.tickTrace ? TickTrace.open(opts.tickTrace) : null
@@ -187,13 +187,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const json = JSON.stringify({ tick: step.tick, player: p })
       for (const s of sessionsOf.get(id) ?? []) s.outbox.pushJson(s.playerTopic, 'player', json)
     }
-    // Once the commit resolved, submitters are answered in arrival order and each one's frames of
+    // Once the commit resolved (for a tick that accepted nothing: every earlier one; router.ts says
+    // why that is enough), submitters are answered in arrival order and each one's frames of
     // this tick (reply, action_result, diff, player record) leave at once, in one write, before
     // the next submitter is served: the first replies go out right after the commit instead of
     // after a thousand replies were built (the last reply of a tick sets the latency's p99).
     // Then the diffs of sessions that sent nothing, moved players' new chunks and what is left.
     let answered = 0
-    const committed = router.settle(batch, step.tick, outcomes, step.hash, (who) => {
+    const { answered: released, durable } = router.settle(batch, step.tick, outcomes, step.hash, (who) => {
       if (answered++ === 0) commitH.observe((performance.now() - t0) / 1000)
       if (who) {
         const s = hub.sessions.find(who.sessionId)
@@ -203,7 +204,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       hub.batch.flush()
       if (answered === 1) { firstH.observe((performance.now() - t0) / 1000); mark?.first() }
     })
-    committed.then(() => {
+    released.then(() => {
       if (answered === 0) commitH.observe((performance.now() - t0) / 1000)
       fan.all()
       broadcaster.moved(movedPlayers)
@@ -213,12 +214,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (mark) trace!.end(mark, step.tick, batch.actions.length, hub.pacingMs)
       // The tick's quiet point: everything answered and written (src/daemon/quiet-gc.ts).
       if (quietGc) { const ms = quietGc.atQuietPoint(); if (ms > 0) quietGcH.observe(ms / 1000) }
-    }, (err) => {
+    }, () => { /* its submitters got the error; the failed commit is logged just below */ })
+    durable.catch((err) => {
       lastCommitError = String(err)
-      log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
+      if (outcomes.some((o) => o?.ok)) log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
+      else log.error({ err: String(err), tick: step.tick }, 'journal commit failed: the journal head did not move to this tick (it accepted no action; its answers did not wait for it)')
     })
     const ev: TickEvent = {
-      tick: step.tick, hash: step.hash, changedChunks: step.changedChunks, committed: committed.catch(() => {}),
+      tick: step.tick, hash: step.hash, changedChunks: step.changedChunks, committed: durable.catch(() => {}),
       accepted: batch.actions.filter((_, i) => outcomes[i]?.ok),
       applied: batch.actions.map((action, i) => ({ action, outcome: outcomes[i] })),
       durationMs: 0,

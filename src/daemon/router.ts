@@ -3,7 +3,7 @@
  * submitted during tick t are applied at the boundary of tick t+1, in arrival
  * order (so the first valid action wins a conflict). Their outcomes are
  * released only after that tick's journal commit (and every earlier one)
- * resolves. Each commit is handed to the journal at once, in tick order, so a
+ * resolves; a tick that accepted nothing waits only for the earlier ones. Each commit is handed to the journal at once, in tick order, so a
  * batching journal can group several ticks into one write; the tick loop
  * itself never waits for them.
  *
@@ -17,7 +17,7 @@
  * const r = new Router(journal)
  * const { tick, results } = r.enqueue({ sessionId, playerId: 3 }, [{ type: 'claim', cell: 7 }], world.tick)
  * r.enqueueThen(who, [{ type: 'claim', cell: 8 }], world.tick, (outs, err) => reply(outs ?? err))
- * // in the tick: const batch = r.drain(); const res = world.step(batch.actions); r.settle(batch, tick, res.results)
+ * // in the tick: const batch = r.drain(); const res = world.step(batch.actions); r.settle(batch, tick, res.results).answered
  */
 import type { ActionOutcome, Submitter } from '../net/types.ts'
 import type { ActionJournal, JournalAction } from './journal.ts'
@@ -81,23 +81,33 @@ export class Router {
    * accepted ones for `tick` (with `hash`, the world hash after the step, for a journal that records
    * it), then gives each submitter its outcomes, in order. With `after`, a submitter's entries are
    * answered together (in order of its first one) and `after(who)` runs once right after them (the
-   * daemon writes that submitter's frames there). Returns the commit promise, resolved after every
-   * submitter was answered.
+   * daemon writes that submitter's frames there).
+   *
+   * When are outcomes released? After this tick's commit if it accepted anything; if it accepted
+   * nothing, after every EARLIER commit only. Such a tick's answers (rejections) and its state hide
+   * nothing a crash could lose: the world after it is the durable world stepped forward, which the
+   * engine reproduces bit for bit on recovery (docs/DECISIONS.md). Its own commit (the journal
+   * head moving to it) still happens, in order, without anyone waiting on it.
+   *
+   * Returns `answered` (resolved once every submitter was answered; rejected, after each got the
+   * error, when a commit they waited on failed) and `durable` (this tick's own commit).
    */
-  settle(batch: Batch, tick: number, outcomes: ActionOutcome[], hash?: string, after?: (who: Submitter | null) => void): Promise<void> {
+  settle(batch: Batch, tick: number, outcomes: ActionOutcome[], hash?: string, after?: (who: Submitter | null) => void): { answered: Promise<void>; durable: Promise<void> } {
     const accepted: JournalAction[] = []
     for (let i = 0; i < batch.actions.length; i++) if (outcomes[i]?.ok) accepted.push(batch.actions[i])
     this.inFlight++
     // Handed to the journal at once (ticks reach it in order anyway): a journal that batches — the
     // store's group commit writes every tick waiting in its queue in one statement — then catches
     // up in one write after a slow one, instead of one write per tick, each waiting for the last.
-    // Outcomes are still released in tick order: after this tick's commit AND every earlier one.
+    // Outcomes are still released in tick order: each release waits for every earlier commit.
     let started: Promise<void>
     try { started = this.journal.commit(tick, accepted, hash) } catch (err) { started = Promise.reject(err) }
     started.catch(() => {}) // rejections are delivered through `commit`; this only avoids an unhandled one
-    const commit = this.commits.then(() => started)
+    const earlier = this.commits // settles once every earlier commit has (it never rejects)
+    const commit = earlier.then(() => started)
     this.commits = commit.then(() => { this.inFlight-- }, () => { this.inFlight-- })
-    return commit.then(
+    const gate = accepted.length > 0 ? commit : earlier
+    const answered = gate.then(
       () => {
         const entries = batch.entries
         const starts: number[] = new Array(entries.length)
@@ -131,9 +141,10 @@ export class Router {
       },
       (err) => { for (const p of batch.entries) try { p.done(null, err) } catch (e) { rethrow(e) } throw err },
     )
+    return { answered, durable: commit }
   }
 
-  /** Waits for every commit started so far. */
+  /** Waits for every commit started so far (resolves even when one failed). */
   flush(): Promise<void> { return this.commits }
 
   /** Rejects everything still queued (shutdown). */

@@ -41,6 +41,7 @@ export interface JournalOptions {
    * How long the daemon's thread may block for a commit's answer (ms, default 5; 0: never):
    * `Db.queryWaiting`, PGlite only. Replies of a tick wait for its commit; an answer left to the
    * event loop waited 6 ms (p90) to 33 ms (p99) there under 1000 clients, the commit ~1 ms.
+   * A write of ticks that accepted no action (only the head moves) never blocks: nobody waits on it.
    */
   commitWaitMs?: number
 }
@@ -179,7 +180,9 @@ export class Journal {
     const storeSnap = (sql: Sql) => sql.query('INSERT INTO snapshots (tick, hash, format, data) VALUES ($1, $2, $3, $4)',
       [snap!.tick, snap!.hash, snap!.snapshot!.format, Buffer.from(snap!.snapshot!.data.buffer, snap!.snapshot!.data.byteOffset, snap!.snapshot!.data.byteLength)])
     if (!snap) {
-      const waitMs = this.o.commitWaitMs ?? 5
+      // The daemon's answers wait on a commit only when its ticks accepted actions (router.ts):
+      // a write that only moves the head is not worth blocking the event loop for.
+      const waitMs = commits.some((p) => p.actions.length > 0) ? this.o.commitWaitMs ?? 5 : 0
       await (this.db.queryWaiting && waitMs > 0 ? this.db.queryWaiting(text, params, waitMs) : append(this.db))
       return
     }

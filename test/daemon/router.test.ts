@@ -1,4 +1,5 @@
-// The router: one ordered queue; outcomes are released only after the tick's journal commit; commits stay in order.
+// The router: one ordered queue; outcomes are released only after the tick's journal commit (a
+// tick that accepted nothing: after every earlier commit only); commits stay in order.
 import t from 'tap'
 import { Router } from '../../src/daemon/router.ts'
 import { MemoryJournal, type ActionJournal } from '../../src/daemon/journal.ts'
@@ -21,7 +22,7 @@ t.test('actions from several submitters are applied in arrival order and answere
   t.equal(r.queued, 0)
   a.results.then(() => events.push('a answered'))
   b.results.then(() => events.push('b answered'))
-  const done = r.settle(batch, 11, [{ ok: true, tick: 11 }, { ok: true, tick: 11 }, { ok: false, tick: 11, code: 'HEXD_BAD_ACTION', reason: 'cell 1 was just claimed by player 1' }])
+  const done = r.settle(batch, 11, [{ ok: true, tick: 11 }, { ok: true, tick: 11 }, { ok: false, tick: 11, code: 'HEXD_BAD_ACTION', reason: 'cell 1 was just claimed by player 1' }]).answered
   await new Promise((res) => setTimeout(res, 10))
   t.same(events, ['commit-start 11 2'], 'nobody is answered before the commit resolves')
   release()
@@ -41,9 +42,9 @@ t.test('a failed commit rejects its submitters and later ticks still commit in o
   const r = new Router(journal)
   const x = r.enqueue(null, [{ type: 'claim' }], 1)
   const b1 = r.drain()
-  const p2 = r.settle(b1, 2, [{ ok: true, tick: 2 }])
+  const p2 = r.settle(b1, 2, [{ ok: true, tick: 2 }]).answered
   const y = r.enqueue(null, [{ type: 'claim' }], 2)
-  const p3 = r.settle(r.drain(), 3, [{ ok: true, tick: 3 }])
+  const p3 = r.settle(r.drain(), 3, [{ ok: true, tick: 3 }]).answered
   await t.rejects(x.results, /disk full/)
   await t.rejects(p2, /disk full/)
   await p3
@@ -71,6 +72,66 @@ t.test('with `after`, a submitter\'s entries of one tick are answered together, 
   r.enqueueThen(null, [{ type: 'join', player: 'p3' }], 0, (outs) => log.push(`join ${outs?.[0].ok}`))
   const batch = r.drain()
   const outs = [{ ok: true, tick: 1 }, { ok: false, tick: 1, code: 'HEXD_BAD_ACTION', reason: 'taken' }, { ok: true, tick: 1 }, { ok: false, tick: 1, code: 'HEXD_BAD_CELL', reason: 'no' }, { ok: true, tick: 1 }] as const
-  await r.settle(batch, 1, [...outs], 'h', (who) => log.push(`after ${who?.sessionId ?? 'server'}`))
+  await r.settle(batch, 1, [...outs], 'h', (who) => log.push(`after ${who?.sessionId ?? 'server'}`)).answered
   t.same(log, ['A1 true', 'A2 true/false', 'after a', 'B1 false', 'after b', 'join true', 'after server'], 'each outcome reaches its own submitter, grouped, in first-arrival order')
+})
+
+/** A journal whose commits resolve (or fail) only when the test says so. */
+function heldJournal() {
+  const held = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
+  const journal: ActionJournal = {
+    commit: (tick) => new Promise<void>((resolve, reject) => { held.set(tick, { resolve, reject }) }),
+    async close() {},
+  }
+  return { journal, held }
+}
+const tickOf = async () => { for (let i = 0; i < 5; i++) await Promise.resolve() }
+
+t.test('a tick that accepted nothing is answered without waiting for its own commit, in tick order', async (t) => {
+  const { journal, held } = heldJournal()
+  const r = new Router(journal)
+  const log: string[] = []
+  // Tick 1 accepts an action: its answer waits for its commit.
+  r.enqueueThen(null, [{ type: 'claim', cell: 1 }], 0, (outs) => log.push(`t1 ${outs?.[0].ok}`))
+  const s1 = r.settle(r.drain(), 1, [{ ok: true, tick: 1 }])
+  // Tick 2 rejects everything: it waits for tick 1's commit, not its own.
+  r.enqueueThen(null, [{ type: 'claim', cell: 1 }], 1, (outs) => log.push(`t2 ${outs?.[0].ok}`))
+  const s2 = r.settle(r.drain(), 2, [{ ok: false, tick: 2, code: 'HEXD_BAD_ACTION', reason: 'taken' }])
+  await tickOf()
+  t.same(log, [], 'nobody is answered while tick 1 is not durable (tick 2\'s rejection reads its state)')
+  held.get(1)!.resolve()
+  await s2.answered
+  t.same(log, ['t1 true', 't2 false'], 'then both, in tick order')
+  let durable2 = false
+  void s2.durable.then(() => { durable2 = true })
+  await tickOf()
+  t.notOk(durable2, 'tick 2 was answered before its own commit resolved')
+  // Tick 3 accepts again: it waits for its own commit, which comes after tick 2's.
+  r.enqueueThen(null, [{ type: 'claim', cell: 2 }], 2, (outs) => log.push(`t3 ${outs?.[0].ok}`))
+  const s3 = r.settle(r.drain(), 3, [{ ok: true, tick: 3 }])
+  held.get(3)!.resolve()
+  await tickOf()
+  t.same(log, ['t1 true', 't2 false'], 'tick 3 waits for tick 2\'s commit too')
+  held.get(2)!.resolve()
+  await Promise.all([s1.answered, s2.durable, s3.answered])
+  t.same(log, ['t1 true', 't2 false', 't3 true'])
+  t.equal(r.inFlight, 0, 'every commit accounted for')
+})
+
+t.test('a failed commit of a tick that accepted nothing is reported through durable; its answers stand', async (t) => {
+  const { journal, held } = heldJournal()
+  const r = new Router(journal)
+  const got: unknown[] = []
+  r.enqueueThen(null, [{ type: 'claim', cell: 1 }], 0, (outs, err) => got.push(outs ?? err))
+  const s = r.settle(r.drain(), 1, [{ ok: false, tick: 1, code: 'HEXD_BAD_ACTION', reason: 'taken' }])
+  await s.answered
+  t.same(got, [[{ ok: false, tick: 1, code: 'HEXD_BAD_ACTION', reason: 'taken' }]], 'answered at once')
+  held.get(1)!.reject(new Error('disk full'))
+  await t.rejects(s.durable, /disk full/, 'the head write failed, and durable says so')
+  // The next tick that accepts something still commits and is answered.
+  r.enqueueThen(null, [{ type: 'claim', cell: 2 }], 1, (outs, err) => got.push(outs ?? err))
+  const s2 = r.settle(r.drain(), 2, [{ ok: true, tick: 2 }])
+  held.get(2)!.resolve()
+  await s2.answered
+  t.same(got[1], [{ ok: true, tick: 2 }])
 })

@@ -9,7 +9,7 @@ import { Outbox } from '../../src/net/outbox.ts'
 async function tick(game: EngineGame, router: Router): Promise<void> {
   const batch = router.drain()
   const step = await game.step(batch.actions)
-  await router.settle(batch, step.tick, step.results)
+  await router.settle(batch, step.tick, step.results).answered
 }
 
 t.test('one view per chunk per tick, fresh after a step', async (t) => {
