@@ -217,7 +217,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, () => { /* its submitters got the error; the failed commit is logged just below */ })
     durable.catch((err) => {
       lastCommitError = String(err)
-      if (outcomes.some((o) => o?.ok)) log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
+      if (ev.accepted.length > 0) log.error({ err: String(err), tick: step.tick }, 'journal commit failed: actions of this tick were not confirmed')
       else log.error({ err: String(err), tick: step.tick }, 'journal commit failed: the journal head did not move to this tick (it accepted no action; its answers did not wait for it)')
     })
     const ev: TickEvent = {

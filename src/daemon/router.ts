@@ -3,7 +3,8 @@
  * submitted during tick t are applied at the boundary of tick t+1, in arrival
  * order (so the first valid action wins a conflict). Their outcomes are
  * released only after that tick's journal commit (and every earlier one)
- * resolves; a tick that accepted nothing waits only for the earlier ones. Each commit is handed to the journal at once, in tick order, so a
+ * resolves; a tick that accepted nothing waits only for the earlier ones.
+ * Each commit is handed to the journal at once, in tick order, so a
  * batching journal can group several ticks into one write; the tick loop
  * itself never waits for them.
  *
