@@ -17,9 +17,10 @@
  *   `hexd bench net` load V8 pretenured 35-46 sites and the old generation grew by ~16 MB/s of
  *   objects dead a tick later; with pretenuring off, by ~4 MB/s.
  * - Growth. After each mark-compact V8 sets the next limit at its live size times a factor it
- *   derives from how cheap the last collections were; for the daemon's small live heap that was
- *   ~1.1-1.5, so with pretenuring off the old generation hit its limit again within ~2 s (four
- *   mark-compacts in one 8-second window). `--old-gen-growth 200` (V8's
+ *   derives from how cheap the last collections were; for the daemon's small live heap the next
+ *   mark-compact began at 1.15-1.45× the live size left by the last (`--trace-gc`), so with
+ *   pretenuring off the old generation hit its limit again within ~2 s (four mark-compacts in
+ *   one 8-second window). `--old-gen-growth 200` (V8's
  *   `--heap-growing-percent`) lets it grow to 3× its live size first: at ~4 MB/s, one
  *   mark-compact every ~20-30 s by the arithmetic. Memory: the heap before a mark-compact was
  *   127 MB in one measured run, against 161-176 MB with V8's defaults (pretenured garbage).
